@@ -1,0 +1,30 @@
+"""Where the project's files live. Every path honours the documented environment overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROFILES_DIR = PROJECT_DIR / "profiles"
+SEEDS_RAW_DIR = PROJECT_DIR / "seeds" / "raw"
+REFERENCE_DIR = PROJECT_DIR / "seeds" / "reference"
+TARGET_DIR = PROJECT_DIR / "target"
+
+
+def warehouse_path() -> Path:
+    """The working warehouse (env ``FSI_DUCKDB_PATH``)."""
+    return _from_env("FSI_DUCKDB_PATH", PROJECT_DIR / "warehouse" / "analytics.duckdb")
+
+
+def bi_path() -> Path:
+    """The read-only copy of the marts that BI tools open (env ``FSI_BI_DUCKDB_PATH``)."""
+    return _from_env("FSI_BI_DUCKDB_PATH", PROJECT_DIR / "warehouse" / "bi.duckdb")
+
+
+def _from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_DIR / path
