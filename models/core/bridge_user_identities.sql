@@ -5,28 +5,40 @@ with
 
 salesforce_users as (
 
-    select user_id, normalized_email, last_modified_at
+    select
+        user_id,
+        normalized_email,
+        last_modified_at
     from {{ ref('stg_salesforce__users') }}
 
 ),
 
 salesforce_contacts as (
 
-    select contact_id, normalized_email, last_modified_at
+    select
+        contact_id,
+        normalized_email,
+        last_modified_at
     from {{ ref('stg_salesforce__contacts') }}
 
 ),
 
 salesforce_leads as (
 
-    select lead_id, normalized_email, last_modified_at
+    select
+        lead_id,
+        normalized_email,
+        last_modified_at
     from {{ ref('stg_salesforce__leads') }}
 
 ),
 
 marketo_leads as (
 
-    select lead_id, normalized_email, updated_at
+    select
+        lead_id,
+        normalized_email,
+        updated_at
     from {{ ref('stg_marketo__leads') }}
 
 ),

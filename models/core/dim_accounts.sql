@@ -8,14 +8,20 @@ accounts as (
 
 countries as (
 
-    select country_alias, country_code, country_name, region
+    select
+        country_alias,
+        country_code,
+        country_name,
+        region
     from {{ ref('country_aliases') }}
 
 ),
 
 owners as (
 
-    select source_record_id as user_id, user_key
+    select
+        source_record_id as user_id,
+        user_key
     from {{ ref('bridge_user_identities') }}
     where source_system = 'salesforce_user'
 

@@ -2,7 +2,10 @@ with
 
 days as (
 
-    {{ date_spine(var('calendar_start_date', '2020-01-01'), var('calendar_end_date', '2030-12-31')) }}
+    {{ date_spine(
+        var('calendar_start_date', '2020-01-01'),
+        var('calendar_end_date', '2030-12-31'),
+    ) }}
 
 ),
 

@@ -11,35 +11,58 @@ identities as (
 
 salesforce_users as (
 
-    select user_id, first_name, last_name, country
+    select
+        user_id,
+        first_name,
+        last_name,
+        country
     from {{ ref('stg_salesforce__users') }}
 
 ),
 
 salesforce_contacts as (
 
-    select contact_id, account_id, first_name, last_name, mailing_country
+    select
+        contact_id,
+        account_id,
+        first_name,
+        last_name,
+        mailing_country
     from {{ ref('stg_salesforce__contacts') }}
 
 ),
 
 salesforce_leads as (
 
-    select lead_id, converted_account_id, first_name, last_name, country
+    select
+        lead_id,
+        converted_account_id,
+        first_name,
+        last_name,
+        country
     from {{ ref('stg_salesforce__leads') }}
 
 ),
 
 marketo_leads as (
 
-    select lead_id, first_name, last_name, country
+    select
+        lead_id,
+        first_name,
+        last_name,
+        country
     from {{ ref('stg_marketo__leads') }}
 
 ),
 
 accounts as (
 
-    select account_key, account_id, country_code, country_name, region
+    select
+        account_key,
+        account_id,
+        country_code,
+        country_name,
+        region
     from {{ ref('dim_accounts') }}
     where not is_unknown_member
 
@@ -47,7 +70,11 @@ accounts as (
 
 countries as (
 
-    select country_alias, country_code, country_name, region
+    select
+        country_alias,
+        country_code,
+        country_name,
+        region
     from {{ ref('country_aliases') }}
 
 ),
@@ -62,9 +89,9 @@ identity_attributes as (
         row_number() over (
             partition by identities.user_key
             order by
-                identities.source_precedence,
+                identities.source_precedence asc,
                 identities.source_updated_at desc,
-                identities.source_record_id
+                identities.source_record_id asc
         ) as authority_rank,
         coalesce(
             salesforce_users.first_name,

@@ -1,1 +1,3 @@
-{{ email_activity_fact('stg_marketo__email_sends', 'email_send_activity_id', 'sent_at') }}
+{{ email_activity_fact(
+    'stg_marketo__email_sends', 'email_send_activity_id', 'sent_at',
+) }}

@@ -1,1 +1,3 @@
-{{ email_activity_fact('stg_marketo__email_unsubscribes', 'email_unsubscribe_id', 'unsubscribed_at') }}
+{{ email_activity_fact(
+    'stg_marketo__email_unsubscribes', 'email_unsubscribe_id', 'unsubscribed_at',
+) }}

@@ -8,7 +8,9 @@ opportunities as (
 
 accounts as (
 
-    select account_id, account_key
+    select
+        account_id,
+        account_key
     from {{ ref('dim_accounts') }}
     where not is_unknown_member
 
@@ -16,7 +18,9 @@ accounts as (
 
 owners as (
 
-    select source_record_id as user_id, user_key
+    select
+        source_record_id as user_id,
+        user_key
     from {{ ref('bridge_user_identities') }}
     where source_system = 'salesforce_user'
 

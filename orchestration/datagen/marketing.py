@@ -28,9 +28,17 @@ from orchestration.datagen.common import (
 )
 
 INDUSTRIES = (
-    "Banking", "Insurance", "Asset Management", "Fintech", "Retail", "Manufacturing",
-    "Healthcare", "Technology", "Energy", "Logistics",
-)  # fmt: skip
+    "Banking",
+    "Insurance",
+    "Asset Management",
+    "Fintech",
+    "Retail",
+    "Manufacturing",
+    "Healthcare",
+    "Technology",
+    "Energy",
+    "Logistics",
+)
 ACCOUNT_TYPES = ("Customer", "Prospect", "Partner")
 LEAD_SOURCES = ("Web", "Webinar", "Event", "Referral", "Partner", "Paid Search")
 # stage, probability (percent), forecast category, is_closed, is_won, relative frequency
@@ -49,10 +57,18 @@ PROGRAM_KINDS = (
     ("Webinar", "Webinar"),
     ("Event", "Tradeshow"),
 )
-DEVICES = (("Desktop", "Windows", False), ("Desktop", "Mac OS", False), ("Mobile", "iOS", True),
-           ("Mobile", "Android", True))  # fmt: skip
-BOUNCE_CATEGORIES = (("1", "Hard", "Mailbox does not exist"), ("2", "Soft", "Mailbox full"),
-                     ("3", "Soft", "Message too large"), ("4", "Hard", "Domain not found"))  # fmt: skip
+DEVICES = (
+    ("Desktop", "Windows", False),
+    ("Desktop", "Mac OS", False),
+    ("Mobile", "iOS", True),
+    ("Mobile", "Android", True),
+)
+BOUNCE_CATEGORIES = (
+    ("1", "Hard", "Mailbox does not exist"),
+    ("2", "Soft", "Mailbox full"),
+    ("3", "Soft", "Message too large"),
+    ("4", "Hard", "Domain not found"),
+)
 # Marketo's standard activity type ids
 SEND, DELIVERED, BOUNCED, UNSUBSCRIBED, OPENED, CLICKED = 6, 7, 8, 9, 10, 11
 
@@ -102,30 +118,70 @@ class _Salesforce:
         rng = rng_for(self.seed, "salesforce.user")
         table = Table(
             "user",
-            ("id", "first_name", "last_name", "name", "email", "username", "title", "department",
-             "country", "is_active", "manager_id", "created_date", "last_modified_date",
-             "is_deleted", *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "first_name",
+                "last_name",
+                "name",
+                "email",
+                "username",
+                "title",
+                "department",
+                "country",
+                "is_active",
+                "manager_id",
+                "created_date",
+                "last_modified_date",
+                "is_deleted",
+                *_SYNC,
+            ),
+        )
         for n in range(1, count + 1):
             first, last = people.person(rng)
             email = people.work_email(first, last, "fsibank.example.com", n)
             title = "Sales Director" if n <= 2 else rng.choice(("Account Executive", "Sales Rep"))
             created = random_instant(rng, random_day(rng, date(2023, 1, 1), 700))
             table.add(
-                _sf_id("005", n), first, last, f"{first} {last}", email, email, title, "Sales",
-                rng.choice(countries), rng.random() > 0.08, None if n <= 2 else _sf_id("005", 1 + n % 2),
-                created, created + timedelta(days=rng.randrange(300)), False, synced(rng),
-            )  # fmt: skip
+                _sf_id("005", n),
+                first,
+                last,
+                f"{first} {last}",
+                email,
+                email,
+                title,
+                "Sales",
+                rng.choice(countries),
+                rng.random() > 0.08,
+                None if n <= 2 else _sf_id("005", 1 + n % 2),
+                created,
+                created + timedelta(days=rng.randrange(300)),
+                False,
+                synced(rng),
+            )
         return table
 
-    def _accounts(self, count: int, countries: list[str]) -> tuple[Table, dict[str, tuple[str, str]]]:
+    def _accounts(
+        self, count: int, countries: list[str]
+    ) -> tuple[Table, dict[str, tuple[str, str]]]:
         rng = rng_for(self.seed, "salesforce.account")
         table = Table(
             "account",
-            ("id", "name", "type", "industry", "billing_country", "billing_city", "annual_revenue",
-             "number_of_employees", "owner_id", "created_date", "last_modified_date", "is_deleted",
-             *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "name",
+                "type",
+                "industry",
+                "billing_country",
+                "billing_city",
+                "annual_revenue",
+                "number_of_employees",
+                "owner_id",
+                "created_date",
+                "last_modified_date",
+                "is_deleted",
+                *_SYNC,
+            ),
+        )
         owners = [row[0] for row in self.user.rows]
         companies = {}
         for n in range(1, count + 1):
@@ -136,21 +192,43 @@ class _Salesforce:
             companies[account_id] = (name, country)
             created = random_instant(rng, random_day(rng, date(2023, 6, 1), 500))
             table.add(
-                account_id, name, rng.choice(ACCOUNT_TYPES), rng.choice(INDUSTRIES), country,
-                f"City {rng.randrange(1, 40)}", float(rng.randrange(1, 5000)) * 100_000.0,
-                rng.randrange(5, 20_000), rng.choice(owners), created,
-                created + timedelta(days=rng.randrange(400)), rng.random() < 0.02, synced(rng),
-            )  # fmt: skip
+                account_id,
+                name,
+                rng.choice(ACCOUNT_TYPES),
+                rng.choice(INDUSTRIES),
+                country,
+                f"City {rng.randrange(1, 40)}",
+                float(rng.randrange(1, 5000)) * 100_000.0,
+                rng.randrange(5, 20_000),
+                rng.choice(owners),
+                created,
+                created + timedelta(days=rng.randrange(400)),
+                rng.random() < 0.02,
+                synced(rng),
+            )
         return table, companies
 
     def _contacts(self) -> tuple[Table, list[tuple[str, str, _Person]]]:
         rng = rng_for(self.seed, "salesforce.contact")
         table = Table(
             "contact",
-            ("id", "account_id", "owner_id", "first_name", "last_name", "email", "title",
-             "mailing_country", "lead_source", "has_opted_out_of_email", "created_date",
-             "last_modified_date", "is_deleted", *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "account_id",
+                "owner_id",
+                "first_name",
+                "last_name",
+                "email",
+                "title",
+                "mailing_country",
+                "lead_source",
+                "has_opted_out_of_email",
+                "created_date",
+                "last_modified_date",
+                "is_deleted",
+                *_SYNC,
+            ),
+        )
         owner_of = {row[0]: row[8] for row in self.account.rows}
         contact_people = []
         n = 0
@@ -163,31 +241,70 @@ class _Salesforce:
                 created = random_instant(rng, random_day(rng))
                 contact_id = _sf_id("003", n)
                 table.add(
-                    contact_id, account_id, owner_of[account_id], first, last, email,
+                    contact_id,
+                    account_id,
+                    owner_of[account_id],
+                    first,
+                    last,
+                    email,
                     rng.choice(("CFO", "Head of Risk", "Analyst", "Director", "VP Operations")),
-                    country, rng.choice(LEAD_SOURCES), rng.random() < 0.03, created,
-                    created + timedelta(days=rng.randrange(60)), rng.random() < 0.01, synced(rng),
-                )  # fmt: skip
-                contact_people.append((contact_id, account_id, _Person(first, last, email, country, company)))
+                    country,
+                    rng.choice(LEAD_SOURCES),
+                    rng.random() < 0.03,
+                    created,
+                    created + timedelta(days=rng.randrange(60)),
+                    rng.random() < 0.01,
+                    synced(rng),
+                )
+                contact_people.append(
+                    (contact_id, account_id, _Person(first, last, email, country, company))
+                )
                 if rng.random() < 0.01:
                     # The same person entered twice at one account: identity must not fan out.
                     n += 1
                     table.add(
-                        _sf_id("003", n), account_id, owner_of[account_id], first, last,
-                        email.upper(), "Analyst", country, "Web", False, created + timedelta(days=3),
-                        created + timedelta(days=30), False, synced(rng),
-                    )  # fmt: skip
+                        _sf_id("003", n),
+                        account_id,
+                        owner_of[account_id],
+                        first,
+                        last,
+                        email.upper(),
+                        "Analyst",
+                        country,
+                        "Web",
+                        False,
+                        created + timedelta(days=3),
+                        created + timedelta(days=30),
+                        False,
+                        synced(rng),
+                    )
         return table, contact_people
 
     def _leads(self, count: int, countries: list[str]) -> tuple[Table, list[tuple[str, _Person]]]:
         rng = rng_for(self.seed, "salesforce.lead")
         table = Table(
             "lead",
-            ("id", "owner_id", "first_name", "last_name", "email", "company", "title", "country",
-             "status", "lead_source", "is_converted", "converted_account_id",
-             "converted_contact_id", "converted_date", "created_date", "last_modified_date",
-             "is_deleted", *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "owner_id",
+                "first_name",
+                "last_name",
+                "email",
+                "company",
+                "title",
+                "country",
+                "status",
+                "lead_source",
+                "is_converted",
+                "converted_account_id",
+                "converted_contact_id",
+                "converted_date",
+                "created_date",
+                "last_modified_date",
+                "is_deleted",
+                *_SYNC,
+            ),
+        )
         owners = [row[0] for row in self.user.rows]
         lead_people = []
         for n in range(1, count + 1):
@@ -201,19 +318,38 @@ class _Salesforce:
             else:
                 first, last = people.person(rng)
                 company = people.company_name(10_000 + n)
-                who = _Person(first, last, people.free_email(rng, first, last, n),
-                              rng.choice(countries), company)  # fmt: skip
+                who = _Person(
+                    first,
+                    last,
+                    people.free_email(rng, first, last, n),
+                    rng.choice(countries),
+                    company,
+                )
                 contact_id = account_id = converted_date = None
-                status = rng.choice(("Open - Not Contacted", "Working - Contacted",
-                                     "Closed - Not Converted"))  # fmt: skip
+                status = rng.choice(
+                    ("Open - Not Contacted", "Working - Contacted", "Closed - Not Converted")
+                )
             lead_id = _sf_id("00Q", n)
             table.add(
-                lead_id, rng.choice(owners), who.first, who.last, who.email, company,
-                rng.choice(("Manager", "Analyst", "Director", None)), who.country, status,
-                rng.choice(LEAD_SOURCES), bool(converted), account_id, contact_id, converted_date,
-                created, created + timedelta(days=rng.randrange(120)), rng.random() < 0.01,
+                lead_id,
+                rng.choice(owners),
+                who.first,
+                who.last,
+                who.email,
+                company,
+                rng.choice(("Manager", "Analyst", "Director", None)),
+                who.country,
+                status,
+                rng.choice(LEAD_SOURCES),
+                bool(converted),
+                account_id,
+                contact_id,
+                converted_date,
+                created,
+                created + timedelta(days=rng.randrange(120)),
+                rng.random() < 0.01,
                 synced(rng),
-            )  # fmt: skip
+            )
             if not converted:
                 lead_people.append((lead_id, who))
         return table, lead_people
@@ -222,10 +358,26 @@ class _Salesforce:
         rng = rng_for(self.seed, "salesforce.opportunity")
         table = Table(
             "opportunity",
-            ("id", "account_id", "owner_id", "name", "type", "stage_name", "amount", "probability",
-             "forecast_category", "lead_source", "close_date", "created_date", "is_closed",
-             "is_won", "last_modified_date", "is_deleted", *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "account_id",
+                "owner_id",
+                "name",
+                "type",
+                "stage_name",
+                "amount",
+                "probability",
+                "forecast_category",
+                "lead_source",
+                "close_date",
+                "created_date",
+                "is_closed",
+                "is_won",
+                "last_modified_date",
+                "is_deleted",
+                *_SYNC,
+            ),
+        )
         weights = [stage[-1] for stage in STAGES]
         n = 0
         for account in self.account.rows:
@@ -239,14 +391,26 @@ class _Salesforce:
                     close = min(close, HISTORY_END)
                 amount = None if rng.random() < 0.02 else rng.randrange(50, 50_000) * 100.0
                 table.add(
-                    _sf_id("006", n), account_id,
-                    owner_id if rng.random() < 0.85 else self.user.rows[rng.randrange(len(self.user.rows))][0],
+                    _sf_id("006", n),
+                    account_id,
+                    owner_id
+                    if rng.random() < 0.85
+                    else self.user.rows[rng.randrange(len(self.user.rows))][0],
                     f"{account_name} - {rng.choice(('Renewal', 'Expansion', 'New Business'))}",
-                    rng.choice(("New Business", "Existing Business")), stage, amount,
-                    float(probability), forecast, rng.choice(LEAD_SOURCES), close,
-                    random_instant(rng, created_day), is_closed, is_won,
-                    random_instant(rng, min(close, HISTORY_END)), rng.random() < 0.01, synced(rng),
-                )  # fmt: skip
+                    rng.choice(("New Business", "Existing Business")),
+                    stage,
+                    amount,
+                    float(probability),
+                    forecast,
+                    rng.choice(LEAD_SOURCES),
+                    close,
+                    random_instant(rng, created_day),
+                    is_closed,
+                    is_won,
+                    random_instant(rng, min(close, HISTORY_END)),
+                    rng.random() < 0.01,
+                    synced(rng),
+                )
         return table
 
 
@@ -261,25 +425,51 @@ class _Marketo:
 
     def tables(self) -> list[Table]:
         return [
-            self.lead, self.campaign, self.program, self.email_template_history,
-            self.activity_send_email, self.activity_email_delivered, self.activity_open_email,
-            self.activity_click_email, self.activity_email_bounced, self.activity_unsubscribe_email,
-        ]  # fmt: skip
+            self.lead,
+            self.campaign,
+            self.program,
+            self.email_template_history,
+            self.activity_send_email,
+            self.activity_email_delivered,
+            self.activity_open_email,
+            self.activity_click_email,
+            self.activity_email_bounced,
+            self.activity_unsubscribe_email,
+        ]
 
     def _leads(self, salesforce: _Salesforce, marketo_only: int) -> Table:
         rng = rng_for(self.seed, "marketo.lead")
         table = Table(
             "lead",
-            ("id", "email", "first_name", "last_name", "company", "country", "lead_source",
-             "unsubscribed", "email_invalid", "created_at", "updated_at", "_fivetran_deleted",
-             *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "email",
+                "first_name",
+                "last_name",
+                "company",
+                "country",
+                "lead_source",
+                "unsubscribed",
+                "email_invalid",
+                "created_at",
+                "updated_at",
+                "_fivetran_deleted",
+                *_SYNC,
+            ),
+        )
         known = [who for _, _, who in salesforce.contact_people if rng.random() < 0.8]
         known += [who for _, who in salesforce.lead_people if rng.random() < 0.6]
         for n in range(marketo_only):
             first, last = people.person(rng)
-            known.append(_Person(first, last, people.free_email(rng, first, last, 90_000 + n),
-                                 rng.choice([p.country for p in known[:50]] or ["Japan"]), ""))  # fmt: skip
+            known.append(
+                _Person(
+                    first,
+                    last,
+                    people.free_email(rng, first, last, 90_000 + n),
+                    rng.choice([p.country for p in known[:50]] or ["Japan"]),
+                    "",
+                )
+            )
         sales_reps = salesforce.user.rows[:3]
         known += [_Person(r[1], r[2], r[4], r[8], "FSI Bank") for r in sales_reps]
         lead_id = 1000
@@ -292,59 +482,122 @@ class _Marketo:
                     email = people.messy_variant(rng, email)
                 created = random_instant(rng, random_day(rng))
                 table.add(
-                    lead_id, email, who.first, who.last, who.company or None, who.country,
-                    rng.choice(LEAD_SOURCES), False, rng.random() < 0.01, created,
-                    created + timedelta(days=rng.randrange(200)), rng.random() < 0.01, synced(rng),
-                )  # fmt: skip
+                    lead_id,
+                    email,
+                    who.first,
+                    who.last,
+                    who.company or None,
+                    who.country,
+                    rng.choice(LEAD_SOURCES),
+                    False,
+                    rng.random() < 0.01,
+                    created,
+                    created + timedelta(days=rng.randrange(200)),
+                    rng.random() < 0.01,
+                    synced(rng),
+                )
         return table
 
     def _programs(self, count: int) -> Table:
         rng = rng_for(self.seed, "marketo.program")
         table = Table(
             "program",
-            ("id", "name", "type", "channel", "status", "workspace", "created_at", "updated_at",
-             "_fivetran_deleted", *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "name",
+                "type",
+                "channel",
+                "status",
+                "workspace",
+                "created_at",
+                "updated_at",
+                "_fivetran_deleted",
+                *_SYNC,
+            ),
+        )
         for n in range(1, count + 1):
             kind, channel = PROGRAM_KINDS[n % len(PROGRAM_KINDS)]
             created = random_instant(rng, random_day(rng, HISTORY_START, 120))
             table.add(
-                2000 + n, f"{2025 + n % 2} {kind} Programme {n}", kind, channel,
-                "on" if rng.random() < 0.8 else "off", "Default", created,
-                created + timedelta(days=rng.randrange(100)), False, synced(rng),
-            )  # fmt: skip
+                2000 + n,
+                f"{2025 + n % 2} {kind} Programme {n}",
+                kind,
+                channel,
+                "on" if rng.random() < 0.8 else "off",
+                "Default",
+                created,
+                created + timedelta(days=rng.randrange(100)),
+                False,
+                synced(rng),
+            )
         return table
 
     def _campaigns(self) -> Table:
         rng = rng_for(self.seed, "marketo.campaign")
         table = Table(
             "campaign",
-            ("id", "name", "program_id", "type", "description", "is_active", "workspace_name",
-             "created_at", "updated_at", "_fivetran_deleted", *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "name",
+                "program_id",
+                "type",
+                "description",
+                "is_active",
+                "workspace_name",
+                "created_at",
+                "updated_at",
+                "_fivetran_deleted",
+                *_SYNC,
+            ),
+        )
         n = 0
         for program in self.program.rows:
             for step in range(1, rng.randrange(2, 5)):
                 n += 1
                 created = program[6] + timedelta(days=rng.randrange(1, 30))
                 table.add(
-                    3000 + n, f"{program[1]} - Wave {step}", program[0],
-                    "batch" if rng.random() < 0.7 else "trigger", f"Wave {step} of {program[1]}",
-                    rng.random() < 0.85, "Default", created,
-                    created + timedelta(days=rng.randrange(60)), False, synced(rng),
-                )  # fmt: skip
+                    3000 + n,
+                    f"{program[1]} - Wave {step}",
+                    program[0],
+                    "batch" if rng.random() < 0.7 else "trigger",
+                    f"Wave {step} of {program[1]}",
+                    rng.random() < 0.85,
+                    "Default",
+                    created,
+                    created + timedelta(days=rng.randrange(60)),
+                    False,
+                    synced(rng),
+                )
         return table
 
     def _templates(self, count: int) -> Table:
         rng = rng_for(self.seed, "marketo.email_template_history")
         table = Table(
             "email_template_history",
-            ("id", "name", "subject", "from_name", "from_email", "program_id", "status",
-             "version_type", "created_at", "updated_at", *_SYNC),
-        )  # fmt: skip
+            (
+                "id",
+                "name",
+                "subject",
+                "from_name",
+                "from_email",
+                "program_id",
+                "status",
+                "version_type",
+                "created_at",
+                "updated_at",
+                *_SYNC,
+            ),
+        )
         programs = [row[0] for row in self.program.rows]
-        topics = ("Savings rates", "Mortgage guide", "Card offer", "Insurance renewal",
-                  "Wealth webinar", "Fraud alert tips", "Open banking update")  # fmt: skip
+        topics = (
+            "Savings rates",
+            "Mortgage guide",
+            "Card offer",
+            "Insurance renewal",
+            "Wealth webinar",
+            "Fraud alert tips",
+            "Open banking update",
+        )
         for n in range(1, count + 1):
             topic = topics[n % len(topics)]
             created = random_instant(rng, random_day(rng, HISTORY_START, 100))
@@ -352,30 +605,52 @@ class _Marketo:
             for version in range(1, rng.randrange(2, 4)):
                 updated = created + timedelta(days=30 * (version - 1))
                 table.add(
-                    4000 + n, f"{topic} email {n}", f"{topic} (v{version})", "FSI Bank",
-                    "news@fsibank.example.com", rng.choice(programs), "approved",
-                    "Approved", created, updated, synced(rng),
-                )  # fmt: skip
+                    4000 + n,
+                    f"{topic} email {n}",
+                    f"{topic} (v{version})",
+                    "FSI Bank",
+                    "news@fsibank.example.com",
+                    rng.choice(programs),
+                    "approved",
+                    "Approved",
+                    created,
+                    updated,
+                    synced(rng),
+                )
         return table
 
     def _activities(self) -> None:
         rng = rng_for(self.seed, "marketo.activity")
-        common = ("id", "lead_id", "activity_date", "activity_type_id", "campaign_id",
-                  "campaign_run_id", "primary_attribute_value_id", "primary_attribute_value")  # fmt: skip
+        common = (
+            "id",
+            "lead_id",
+            "activity_date",
+            "activity_type_id",
+            "campaign_id",
+            "campaign_run_id",
+            "primary_attribute_value_id",
+            "primary_attribute_value",
+        )
         self.activity_send_email = Table(
-            "activity_send_email", (*common, "step_id", "choice_number", *_SYNC))
+            "activity_send_email", (*common, "step_id", "choice_number", *_SYNC)
+        )
         self.activity_email_delivered = Table(
-            "activity_email_delivered", (*common, "step_id", "choice_number", *_SYNC))
+            "activity_email_delivered", (*common, "step_id", "choice_number", *_SYNC)
+        )
         self.activity_open_email = Table(
-            "activity_open_email", (*common, "device", "platform", "is_mobile_device", *_SYNC))
+            "activity_open_email", (*common, "device", "platform", "is_mobile_device", *_SYNC)
+        )
         self.activity_click_email = Table(
             "activity_click_email",
-            (*common, "link", "device", "platform", "is_mobile_device", *_SYNC))
+            (*common, "link", "device", "platform", "is_mobile_device", *_SYNC),
+        )
         self.activity_email_bounced = Table(
             "activity_email_bounced",
-            (*common, "category", "subcategory", "details", "email", *_SYNC))
+            (*common, "category", "subcategory", "details", "email", *_SYNC),
+        )
         self.activity_unsubscribe_email = Table(
-            "activity_unsubscribe_email", (*common, "client_ip_address", "webform_id", *_SYNC))  # fmt: skip
+            "activity_unsubscribe_email", (*common, "client_ip_address", "webform_id", *_SYNC)
+        )
 
         leads = [(row[0], row[1]) for row in self.lead.rows]
         templates = sorted({(row[0], row[1]) for row in self.email_template_history.rows})
@@ -387,11 +662,13 @@ class _Marketo:
             for _run in range(rng.randrange(1, 4)):
                 run_id += 1
                 template_id, template_name = rng.choice(templates)
-                run_start = max(campaign_start + timedelta(days=rng.randrange(1, 400)),
-                                datetime(2025, 2, 1))  # fmt: skip
+                run_start = max(
+                    campaign_start + timedelta(days=rng.randrange(1, 400)), datetime(2025, 2, 1)
+                )
                 if run_start.date() > HISTORY_END - timedelta(days=10):
-                    run_start = datetime.combine(HISTORY_END - timedelta(days=10 + rng.randrange(60)),
-                                                 datetime.min.time())  # fmt: skip
+                    run_start = datetime.combine(
+                        HISTORY_END - timedelta(days=10 + rng.randrange(60)), datetime.min.time()
+                    )
                 head = (campaign_id, run_id, template_id, template_name)
                 audience = rng.sample(leads, k=max(1, len(leads) // 5))
                 for lead_id, email in audience:
@@ -400,34 +677,61 @@ class _Marketo:
                     sent.add((lead_id, run_id))
                     at = run_start + timedelta(seconds=rng.randrange(3600))
                     activity_id += 1
-                    self.activity_send_email.add(activity_id, lead_id, at, SEND, *head, 1, 0,
-                                                 synced(rng))  # fmt: skip
+                    self.activity_send_email.add(
+                        activity_id, lead_id, at, SEND, *head, 1, 0, synced(rng)
+                    )
                     if rng.random() < 0.05:
                         category, sub, details = rng.choice(BOUNCE_CATEGORIES)
                         activity_id += 1
                         self.activity_email_bounced.add(
-                            activity_id, lead_id, at + timedelta(minutes=2), BOUNCED, *head,
-                            category, sub, details, email.strip().lower(), synced(rng))  # fmt: skip
+                            activity_id,
+                            lead_id,
+                            at + timedelta(minutes=2),
+                            BOUNCED,
+                            *head,
+                            category,
+                            sub,
+                            details,
+                            email.strip().lower(),
+                            synced(rng),
+                        )
                         continue
                     activity_id += 1
                     self.activity_email_delivered.add(
-                        activity_id, lead_id, at + timedelta(minutes=1), DELIVERED, *head, 1, 0,
-                        synced(rng))  # fmt: skip
+                        activity_id,
+                        lead_id,
+                        at + timedelta(minutes=1),
+                        DELIVERED,
+                        *head,
+                        1,
+                        0,
+                        synced(rng),
+                    )
                     activity_id = self._engagement(rng, activity_id, lead_id, at, head)
         # Loaders deliver rows in arbitrary order; nothing downstream may depend on it.
         for table in (self.activity_open_email, self.activity_click_email):
             rng.shuffle(table.rows)
 
-    def _engagement(self, rng: random.Random, activity_id: int, lead_id: int, sent_at: datetime,
-                    head: tuple) -> int:  # fmt: skip
+    def _engagement(
+        self, rng: random.Random, activity_id: int, lead_id: int, sent_at: datetime, head: tuple
+    ) -> int:
         if rng.random() < 0.36:
             opened_at = sent_at
             for _ in range(rng.choice((1, 1, 1, 2, 2, 3, 4))):
                 opened_at = opened_at + timedelta(minutes=rng.randrange(5, 3000))
                 device, platform, mobile = rng.choice(DEVICES)
                 activity_id += 1
-                self.activity_open_email.add(activity_id, lead_id, opened_at, OPENED, *head,
-                                             device, platform, mobile, synced(rng))  # fmt: skip
+                self.activity_open_email.add(
+                    activity_id,
+                    lead_id,
+                    opened_at,
+                    OPENED,
+                    *head,
+                    device,
+                    platform,
+                    mobile,
+                    synced(rng),
+                )
             if rng.random() < 0.3:
                 clicked_at = opened_at
                 for _ in range(rng.choice((1, 1, 2, 3))):
@@ -435,15 +739,29 @@ class _Marketo:
                     device, platform, mobile = rng.choice(DEVICES)
                     activity_id += 1
                     self.activity_click_email.add(
-                        activity_id, lead_id, clicked_at, CLICKED, *head,
-                        f"https://fsibank.example.com/offers/{head[2]}", device, platform, mobile,
-                        synced(rng))  # fmt: skip
+                        activity_id,
+                        lead_id,
+                        clicked_at,
+                        CLICKED,
+                        *head,
+                        f"https://fsibank.example.com/offers/{head[2]}",
+                        device,
+                        platform,
+                        mobile,
+                        synced(rng),
+                    )
         if rng.random() < 0.012:
             activity_id += 1
             self.activity_unsubscribe_email.add(
-                activity_id, lead_id, sent_at + timedelta(hours=rng.randrange(1, 72)), UNSUBSCRIBED,
-                *head, f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)}",
-                rng.randrange(1, 5), synced(rng))  # fmt: skip
+                activity_id,
+                lead_id,
+                sent_at + timedelta(hours=rng.randrange(1, 72)),
+                UNSUBSCRIBED,
+                *head,
+                f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)}",
+                rng.randrange(1, 5),
+                synced(rng),
+            )
         return activity_id
 
 

@@ -11,7 +11,9 @@ sends as (
 
 deliveries as (
 
-    select email_send_id, min(delivered_at) as delivered_at
+    select
+        email_send_id,
+        min(delivered_at) as delivered_at
     from {{ ref('fct_email_deliveries') }}
     group by email_send_id
 
@@ -19,7 +21,9 @@ deliveries as (
 
 bounces as (
 
-    select email_send_id, min(bounced_at) as bounced_at
+    select
+        email_send_id,
+        min(bounced_at) as bounced_at
     from {{ ref('fct_email_bounces') }}
     group by email_send_id
 
@@ -49,7 +53,9 @@ clicks as (
 
 unsubscribes as (
 
-    select email_send_id, min(unsubscribed_at) as unsubscribed_at
+    select
+        email_send_id,
+        min(unsubscribed_at) as unsubscribed_at
     from {{ ref('fct_email_unsubscribes') }}
     group by email_send_id
 

@@ -8,7 +8,13 @@ sends as (
 
 accounts as (
 
-    select account_key, account_id, account_name, country_code, country_name, region
+    select
+        account_key,
+        account_id,
+        account_name,
+        country_code,
+        country_name,
+        region
     from {{ ref('dim_accounts') }}
 
 ),

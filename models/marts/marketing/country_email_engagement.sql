@@ -8,7 +8,11 @@ sends as (
 
 users as (
 
-    select user_key, country_code, country_name, region
+    select
+        user_key,
+        country_code,
+        country_name,
+        region
     from {{ ref('dim_users') }}
 
 ),

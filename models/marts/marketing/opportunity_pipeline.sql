@@ -10,7 +10,10 @@ opportunities as (
 
 owners as (
 
-    select user_key, salesforce_user_id, full_name
+    select
+        user_key,
+        salesforce_user_id,
+        full_name
     from {{ ref('dim_users') }}
 
 ),
@@ -53,8 +56,10 @@ final as (
             as weighted_pipeline_amount,
         cast(by_owner_month.bookings_amount as decimal(18, 2)) as bookings_amount,
         cast(by_owner_month.lost_amount as decimal(18, 2)) as lost_amount,
-        {{ safe_divide('by_owner_month.won_count', 'by_owner_month.won_count + by_owner_month.lost_count') }}
-            as win_rate,
+        {{ safe_divide(
+            'by_owner_month.won_count',
+            'by_owner_month.won_count + by_owner_month.lost_count',
+        ) }} as win_rate,
         cast(
             by_owner_month.bookings_amount / nullif(by_owner_month.won_count, 0)
             as decimal(18, 2)

@@ -18,8 +18,8 @@ renamed as (
         name as account_name,
         type as account_type,
         industry,
-        trim(billing_country) as billing_country,
         billing_city,
+        trim(billing_country) as billing_country,
 
         -- numerics
         annual_revenue,

@@ -1,0 +1,60 @@
+# fsi-analytics: `make demo` builds and publishes the warehouse, `make test` runs every check CI runs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+BIN := .venv/bin
+CI_WAREHOUSE := target/ci/analytics.duckdb
+
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install demo test test-dbt lint test-python validate ui docs clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen
+	$(BIN)/dbt deps --quiet
+	touch $@
+
+## install: create .venv from the lock file and install the local dbt packages
+install: .venv/.synced
+
+## demo: seed, build and test every model on DuckDB, publish the BI file, print a summary
+demo: install
+	$(BIN)/fsi --target dev demo
+
+## test: everything CI checks
+test: install test-dbt lint test-python validate
+	@echo "make test: all checks passed"
+
+test-dbt:
+	rm -rf target/ci && mkdir -p target/ci
+	FSI_TARGET=ci FSI_DUCKDB_PATH=$(CI_WAREHOUSE) $(BIN)/dbt build
+
+lint:
+	FSI_TARGET=ci $(BIN)/sqlfluff lint models
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-python:
+	$(BIN)/pytest
+
+validate:
+	FSI_TARGET=ci $(BIN)/dbt parse --quiet
+	FSI_TARGET=ci $(BIN)/dagster definitions validate
+
+## ui: the Dagster UI on http://127.0.0.1:3000
+ui: install
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+## docs: dbt docs on http://127.0.0.1:8080
+docs: install
+	$(BIN)/dbt docs generate && $(BIN)/dbt docs serve --port 8080
+
+clean:
+	rm -rf target dbt_packages logs .venv .tools

@@ -1,0 +1,138 @@
+"""The `fsi` command: the same operations Dagster runs, for people and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from orchestration import datagen
+from orchestration.dbt import run_dbt
+from orchestration.paths import (
+    PROJECT_DIR,
+    REFERENCE_DIR,
+    SEEDS_RAW_DIR,
+    TARGET_DIR,
+    bi_path,
+    warehouse_path,
+)
+from orchestration.publish import PublishError, mart_tables, publish
+from orchestration.run_results import summarise
+
+
+class CliError(Exception):
+    """An error the user can act on: printed as one sentence, exit code 1."""
+
+
+def _generate(args: argparse.Namespace) -> int:
+    out = args.out or (
+        SEEDS_RAW_DIR if args.scale == 1 else PROJECT_DIR / "generated" / f"scale-{args.scale}"
+    )
+    started = time.perf_counter()
+    try:
+        written = datagen.generate(args.scale, args.seed, Path(out), REFERENCE_DIR)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    files = sum(len(paths) for paths in written.values())
+    print(
+        f"generated {files} tables for {', '.join(written)} at scale {args.scale} "
+        f"(seed {args.seed}) into {out} in {time.perf_counter() - started:.1f}s"
+    )
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    command = ["build"]
+    if args.full_refresh:
+        command.append("--full-refresh")
+    if args.select:
+        command += ["--select", *args.select]
+    code = run_dbt(command, target=args.target)
+    if code:
+        raise CliError(f"dbt build failed (exit code {code}); the failing nodes are listed above.")
+    return 0
+
+
+def _publish(_: argparse.Namespace) -> int:
+    try:
+        rows = publish(warehouse_path(), bi_path(), mart_tables(TARGET_DIR / "manifest.json"))
+    except PublishError as error:
+        raise CliError(str(error)) from error
+    for table, count in rows.items():
+        print(f"  {table:<45} {count:>10,} rows")
+    print(f"published {len(rows)} marts to {bi_path()}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    print(f"building the warehouse at {warehouse_path()} ...", flush=True)
+    code = run_dbt(["build"], target=args.target)
+    summary = summarise(TARGET_DIR / "run_results.json")
+    if code:
+        details = "\n  ".join(summary.problems) or "see the dbt output above"
+        raise CliError(f"the demo build failed:\n  {details}")
+    rows = publish(warehouse_path(), bi_path(), mart_tables(TARGET_DIR / "manifest.json"))
+    print("\n== fsi-analytics demo ==")
+    print(f"models built:     {summary.count('models', 'success')}")
+    print(f"seeds loaded:     {summary.count('seeds', 'success')}")
+    print(
+        f"data tests:       {summary.count('data tests', 'pass')} passed, "
+        f"{summary.count('data tests', 'warn')} warned"
+    )
+    print(f"unit tests:       {summary.count('unit tests', 'pass')} passed")
+    print(f"build time:       {summary.elapsed_seconds:.1f}s")
+    print(f"warehouse:        {warehouse_path()}")
+    print(f"BI file:          {bi_path()} (open read-only)")
+    for table, count in rows.items():
+        print(f"  {table:<43} {count:>8,} rows")
+    print("Dagster UI:       make ui   (then open http://127.0.0.1:3000)")
+    return 0
+
+
+def _dbt(args: argparse.Namespace) -> int:
+    return run_dbt(args.dbt_args, target=args.target)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="fsi", description=__doc__)
+    top.add_argument("--target", help="dbt target (default: $FSI_TARGET or dev)")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    gen = commands.add_parser("generate", help="write deterministic source data (seeds)")
+    gen.add_argument("--scale", type=int, default=1, help="1 = the committed seeds")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument(
+        "--out",
+        help="output directory (default: seeds/raw at scale 1, generated/scale-N otherwise)",
+    )
+    gen.set_defaults(func=_generate)
+
+    build = commands.add_parser("build", help="run dbt build (seeds, models, tests)")
+    build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    build.add_argument("--select", nargs="+", help="dbt node selection")
+    build.set_defaults(func=_build)
+
+    commands.add_parser("publish", help="publish the marts to the BI file atomically").set_defaults(
+        func=_publish
+    )
+    commands.add_parser("demo", help="build everything, publish, print a summary").set_defaults(
+        func=_demo
+    )
+    dbt = commands.add_parser("dbt", help="run any dbt command with the project's settings")
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    dbt.set_defaults(func=_dbt)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CliError, PublishError, FileNotFoundError) as error:
+        print(f"fsi {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""How the project invokes dbt: one place that knows the project, profiles and warehouse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.paths import PROFILES_DIR, PROJECT_DIR, warehouse_path
+
+
+def dbt_env(target: str | None = None) -> dict[str, str]:
+    """The environment dbt runs in: profiles dir, warehouse path and target."""
+    env = dict(os.environ)
+    env["DBT_PROFILES_DIR"] = str(PROFILES_DIR)
+    env.setdefault("FSI_DUCKDB_PATH", str(warehouse_path()))
+    if target:
+        env["FSI_TARGET"] = target
+    return env
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter (the project's virtual environment), else on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    found = str(beside) if beside.exists() else shutil.which("dbt")
+    if not found:
+        raise FileNotFoundError(
+            "dbt is not installed in this environment; run `make install` first."
+        )
+    return found
+
+
+def run_dbt(args: list[str], target: str | None = None) -> int:
+    """Run a dbt command in the project directory, streaming its output; returns the exit code."""
+    env = dbt_env(target)
+    Path(env["FSI_DUCKDB_PATH"]).parent.mkdir(parents=True, exist_ok=True)
+    if not (PROJECT_DIR / "dbt_packages").exists() and args[:1] != ["deps"]:
+        code = subprocess.call([dbt_executable(), "deps", "--quiet"], cwd=PROJECT_DIR, env=env)
+        if code:
+            return code
+    return subprocess.call([dbt_executable(), *args], cwd=PROJECT_DIR, env=env)
