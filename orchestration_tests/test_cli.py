@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.cli import main
+from orchestration.paths import SEEDS_RAW_DIR
+
+
+def test_publish_without_a_warehouse_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FSI_DUCKDB_PATH", str(tmp_path / "missing.duckdb"))
+    monkeypatch.setenv("FSI_BI_DUCKDB_PATH", str(tmp_path / "bi.duckdb"))
+    monkeypatch.setattr("orchestration.cli.mart_tables", lambda _: [])
+    assert main(["publish"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fsi publish: No warehouse at")
+    assert "fsi build" in err
+    assert not (tmp_path / "bi.duckdb").exists()
+
+
+def test_generate_refuses_a_bad_scale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--scale", "0", "--out", str(tmp_path)]) == 1
+    assert "scale must be a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_generate_writes_every_source_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["generate", "--scale", "1", "--seed", "42", "--out", str(tmp_path)]) == 0
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.csv"))
+    assert written == sorted(p.relative_to(SEEDS_RAW_DIR) for p in SEEDS_RAW_DIR.rglob("*.csv"))
+    assert "generated 15 tables for salesforce, marketo" in capsys.readouterr().out

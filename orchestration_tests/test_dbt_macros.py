@@ -1,0 +1,81 @@
+"""The project's own dbt macros (surrogate key, rates, email normalisation, generic tests),
+evaluated by DuckDB through `dbt show`, against values computed independently here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from orchestration.dbt import dbt_env, dbt_executable
+from orchestration.paths import PROJECT_DIR
+
+QUERY = """
+select
+    {{ surrogate_key(["'a'", 'null']) }} as key_with_null,
+    {{ surrogate_key(["'a'", "'b'"]) }} as key_a_b,
+    {{ surrogate_key(["'a-b'"]) }} as key_joined,
+    {{ safe_divide('1', '0') }} as divided_by_zero,
+    {{ safe_divide('2', '3') }} as two_thirds,
+    {{ normalize_email("'  Ann.Lee@Example.COM '") }} as email,
+    {{ normalize_email("'   '") }} as blank_email,
+    (
+        select count(*) from ({{ test_expression_is_true(
+            model='(select 1 as x union all select 2 union all select null) as m',
+            expression='x = 1',
+        ) }}) as failing
+    ) as expression_failures,
+    (
+        select count(*) from ({{ test_unique_combination_of_columns(
+            model='(select 1 as a, 2 as b union all select 1, 2 union all select 1, 3) as m',
+            combination_of_columns=['a', 'b'],
+        ) }}) as duplicated
+    ) as duplicate_combinations
+"""
+
+
+@pytest.fixture(scope="module")
+def row(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    env = dbt_env(target="ci")
+    env["FSI_DUCKDB_PATH"] = str(tmp_path_factory.mktemp("macros") / "macros.duckdb")
+    done = subprocess.run(
+        [dbt_executable(), "show", "--quiet", "--output", "json", "--inline", QUERY],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout)["show"][0]
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def test_surrogate_key_is_md5_of_parts_with_a_null_marker(row: dict) -> None:
+    assert row["key_with_null"] == _md5("a-_fsi_null_")
+    assert row["key_a_b"] == _md5("a-b")
+
+
+def test_safe_divide_is_null_on_zero_and_rounded_otherwise(row: dict) -> None:
+    assert row["divided_by_zero"] is None
+    assert row["two_thirds"] == pytest.approx(0.6667)
+
+
+def test_normalize_email_trims_lowercases_and_blanks_to_null(row: dict) -> None:
+    assert row["email"] == "ann.lee@example.com"
+    assert row["blank_email"] is None
+
+
+def test_generic_tests_return_the_failing_rows(row: dict) -> None:
+    assert row["expression_failures"] == 2  # 2 and null are not "= 1"
+    assert row["duplicate_combinations"] == 1  # (1, 2) twice
+
+
+def test_dbt_project_dir_is_the_repository_root() -> None:
+    assert (Path(PROJECT_DIR) / "dbt_project.yml").exists()
