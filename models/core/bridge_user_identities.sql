@@ -1,6 +1,7 @@
 {#- One row per source identity of a person (a Salesforce user, contact or lead, or a Marketo
     lead), mapped to the person's user_key. Identities match on normalised email; one without
-    an email stays a person of its own. -#}
+    an email stays a person of its own. Each row carries the attributes its record offers, for
+    dim_users to choose from. -#}
 with
 
 salesforce_users as (
@@ -8,6 +9,9 @@ salesforce_users as (
     select
         user_id,
         normalized_email,
+        first_name,
+        last_name,
+        country,
         last_modified_at
     from {{ ref('stg_salesforce__users') }}
 
@@ -17,7 +21,11 @@ salesforce_contacts as (
 
     select
         contact_id,
+        account_id,
         normalized_email,
+        first_name,
+        last_name,
+        mailing_country,
         last_modified_at
     from {{ ref('stg_salesforce__contacts') }}
 
@@ -27,7 +35,11 @@ salesforce_leads as (
 
     select
         lead_id,
+        converted_account_id,
         normalized_email,
+        first_name,
+        last_name,
+        country,
         last_modified_at
     from {{ ref('stg_salesforce__leads') }}
 
@@ -38,6 +50,9 @@ marketo_leads as (
     select
         lead_id,
         normalized_email,
+        first_name,
+        last_name,
+        country,
         updated_at
     from {{ ref('stg_marketo__leads') }}
 
@@ -50,6 +65,10 @@ identities as (
         1 as source_precedence,
         user_id as source_record_id,
         normalized_email,
+        first_name,
+        last_name,
+        country,
+        cast(null as {{ dbt.type_string() }}) as account_id,
         last_modified_at as source_updated_at
     from salesforce_users
 
@@ -60,6 +79,10 @@ identities as (
         2 as source_precedence,
         contact_id as source_record_id,
         normalized_email,
+        first_name,
+        last_name,
+        mailing_country as country,
+        account_id,
         last_modified_at as source_updated_at
     from salesforce_contacts
 
@@ -70,6 +93,10 @@ identities as (
         3 as source_precedence,
         lead_id as source_record_id,
         normalized_email,
+        first_name,
+        last_name,
+        country,
+        converted_account_id as account_id,
         last_modified_at as source_updated_at
     from salesforce_leads
 
@@ -80,6 +107,10 @@ identities as (
         4 as source_precedence,
         cast(lead_id as {{ dbt.type_string() }}) as source_record_id,
         normalized_email,
+        first_name,
+        last_name,
+        country,
+        cast(null as {{ dbt.type_string() }}) as account_id,
         updated_at as source_updated_at
     from marketo_leads
 
@@ -106,6 +137,10 @@ final as (
         source_record_id,
         source_precedence,
         normalized_email,
+        first_name,
+        last_name,
+        country,
+        account_id,
         source_updated_at
     from resolved
 

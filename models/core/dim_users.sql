@@ -9,52 +9,6 @@ identities as (
 
 ),
 
-salesforce_users as (
-
-    select
-        user_id,
-        first_name,
-        last_name,
-        country
-    from {{ ref('stg_salesforce__users') }}
-
-),
-
-salesforce_contacts as (
-
-    select
-        contact_id,
-        account_id,
-        first_name,
-        last_name,
-        mailing_country
-    from {{ ref('stg_salesforce__contacts') }}
-
-),
-
-salesforce_leads as (
-
-    select
-        lead_id,
-        converted_account_id,
-        first_name,
-        last_name,
-        country
-    from {{ ref('stg_salesforce__leads') }}
-
-),
-
-marketo_leads as (
-
-    select
-        lead_id,
-        first_name,
-        last_name,
-        country
-    from {{ ref('stg_marketo__leads') }}
-
-),
-
 accounts as (
 
     select
@@ -82,57 +36,22 @@ countries as (
 identity_attributes as (
 
     select
-        identities.user_key,
-        identities.source_system,
-        identities.source_record_id,
-        identities.normalized_email,
+        user_key,
+        source_system,
+        source_record_id,
+        normalized_email,
+        first_name,
+        last_name,
+        country,
+        account_id,
         row_number() over (
-            partition by identities.user_key
+            partition by user_key
             order by
-                identities.source_precedence asc,
-                identities.source_updated_at desc,
-                identities.source_record_id asc
-        ) as authority_rank,
-        coalesce(
-            salesforce_users.first_name,
-            salesforce_contacts.first_name,
-            salesforce_leads.first_name,
-            marketo_leads.first_name
-        ) as first_name,
-        coalesce(
-            salesforce_users.last_name,
-            salesforce_contacts.last_name,
-            salesforce_leads.last_name,
-            marketo_leads.last_name
-        ) as last_name,
-        coalesce(
-            salesforce_users.country,
-            salesforce_contacts.mailing_country,
-            salesforce_leads.country,
-            marketo_leads.country
-        ) as country,
-        coalesce(
-            salesforce_contacts.account_id,
-            salesforce_leads.converted_account_id
-        ) as account_id
+                source_precedence asc,
+                source_updated_at desc,
+                source_record_id asc
+        ) as authority_rank
     from identities
-    left join salesforce_users
-        on
-            identities.source_system = 'salesforce_user'
-            and identities.source_record_id = salesforce_users.user_id
-    left join salesforce_contacts
-        on
-            identities.source_system = 'salesforce_contact'
-            and identities.source_record_id = salesforce_contacts.contact_id
-    left join salesforce_leads
-        on
-            identities.source_system = 'salesforce_lead'
-            and identities.source_record_id = salesforce_leads.lead_id
-    left join marketo_leads
-        on
-            identities.source_system = 'marketo_lead'
-            and identities.source_record_id
-            = cast(marketo_leads.lead_id as {{ dbt.type_string() }})
 
 ),
 

@@ -1,0 +1,112 @@
+"""The house rules of the dbt project (after dbt-project-evaluator), checked on the manifest,
+and the documented columns checked against the tables the CI build produced."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import duckdb
+import pytest
+
+from orchestration.paths import PROJECT_DIR, TARGET_DIR
+
+MANIFEST = TARGET_DIR / "manifest.json"
+CI_WAREHOUSE = PROJECT_DIR / "target" / "ci" / "analytics.duckdb"
+
+pytestmark = pytest.mark.skipif(
+    not MANIFEST.exists(), reason="needs target/manifest.json: run `dbt parse` first"
+)
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+def _models(manifest: dict) -> dict[str, dict]:
+    return {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["package_name"] == "fsi_analytics"
+    }
+
+
+def _layer(node: dict) -> str:
+    return node["fqn"][1]
+
+
+def test_every_model_is_documented(manifest: dict) -> None:
+    undocumented = [n["name"] for n in _models(manifest).values() if not n["description"].strip()]
+    assert undocumented == []
+
+
+def test_every_model_has_a_primary_key_test(manifest: dict) -> None:
+    keyed: dict[str, set[str]] = defaultdict(set)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or "test_metadata" not in node:
+            continue
+        name = node["test_metadata"]["name"]
+        for parent in node["depends_on"]["nodes"]:
+            if name == "unique_combination_of_columns":
+                keyed[parent].update({"unique", "not_null"})
+            elif name in ("unique", "not_null"):
+                keyed[parent].add(f"{name}:{node['column_name']}")
+    missing = []
+    for uid, node in _models(manifest).items():
+        tests = keyed[uid]
+        columns = {t.split(":", 1)[1] for t in tests if t.startswith("unique:")}
+        has_key = {"unique", "not_null"} <= tests or any(f"not_null:{c}" in tests for c in columns)
+        if not has_key:
+            missing.append(node["name"])
+    assert missing == []
+
+
+def test_core_and_mart_columns_are_all_documented(manifest: dict) -> None:
+    missing = []
+    for node in _models(manifest).values():
+        if _layer(node) not in ("core", "marts", "intermediate"):
+            continue
+        for column in node["columns"].values():
+            if not column["description"].strip():
+                missing.append(f"{node['name']}.{column['name']}")
+    assert missing == []
+
+
+def test_marts_enforce_contracts_and_staging_alone_reads_sources(manifest: dict) -> None:
+    for node in _models(manifest).values():
+        if _layer(node) == "marts":
+            assert node["config"]["contract"]["enforced"], node["name"]
+        reads_source = any(p.startswith("source.") for p in node["depends_on"]["nodes"])
+        assert reads_source == (_layer(node) == "staging"), node["name"]
+
+
+def test_no_model_has_seven_or_more_parents(manifest: dict) -> None:
+    crowded = {
+        n["name"]: len(n["depends_on"]["nodes"])
+        for n in _models(manifest).values()
+        if len(n["depends_on"]["nodes"]) >= 7
+    }
+    assert crowded == {}
+
+
+def test_every_source_has_freshness_on_the_sync_column(manifest: dict) -> None:
+    for source in manifest["sources"].values():
+        freshness = source["freshness"] or {}
+        assert freshness.get("warn_after", {}).get("count"), source["unique_id"]
+        assert source["loaded_at_field"] == "_fivetran_synced", source["unique_id"]
+
+
+@pytest.mark.skipif(not CI_WAREHOUSE.exists(), reason="needs the CI build (make test-dbt)")
+def test_documented_columns_are_the_built_columns(manifest: dict) -> None:
+    with duckdb.connect(str(CI_WAREHOUSE), read_only=True) as con:
+        built = defaultdict(list)
+        for schema, table, column in con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "order by table_schema, table_name, ordinal_position"
+        ).fetchall():
+            built[(schema, table)].append(column)
+    for node in _models(manifest).values():
+        if _layer(node) in ("core", "marts", "intermediate"):
+            documented = list(node["columns"])
+            assert documented == built[(node["schema"], node["alias"])], node["name"]
