@@ -32,6 +32,14 @@ def dbt_executable() -> str:
     return found
 
 
+def put_dbt_on_path() -> None:
+    """Make `dbt` resolvable for libraries that look it up on PATH (dagster-dbt's manifest
+    preparation under `dagster dev`), even when the virtual environment is not activated."""
+    bin_dir = str(Path(dbt_executable()).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+
+
 def run_dbt(args: list[str], target: str | None = None) -> int:
     """Run a dbt command in the project directory, streaming its output; returns the exit code."""
     env = dbt_env(target)

@@ -5,12 +5,13 @@ import os
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt import dbt_executable
+from orchestration.dbt import dbt_executable, put_dbt_on_path
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR, bi_path, warehouse_path
 from orchestration.publish import mart_tables, publish
 from orchestration.translator import LayerDomainTranslator
 
 os.environ.setdefault("FSI_DUCKDB_PATH", str(warehouse_path()))
+put_dbt_on_path()
 
 dbt_project = DbtProject(
     project_dir=PROJECT_DIR,

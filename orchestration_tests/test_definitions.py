@@ -59,3 +59,45 @@ def test_nightly_job_and_schedule(defs: dg.Definitions) -> None:
     schedule = defs.resolve_schedule_def("nightly_full_build_schedule")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "UTC"
+
+
+def test_materialising_everything_in_process_builds_and_publishes_the_marts(
+    defs: dg.Definitions, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from orchestration.definitions import bi_marts, fsi_dbt_assets
+
+    warehouse, bi = tmp_path / "analytics.duckdb", tmp_path / "bi.duckdb"
+    monkeypatch.setenv("FSI_DUCKDB_PATH", str(warehouse))
+    monkeypatch.setenv("FSI_BI_DUCKDB_PATH", str(bi))
+    result = dg.materialize(
+        [fsi_dbt_assets, bi_marts],
+        resources={"dbt": defs.resources["dbt"]},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) > 100
+    assert [e.check_name for e in evaluations if not e.passed] == []
+    assert "assert_country_email_engagement_reconciles_with_facts" in {
+        e.check_name for e in evaluations
+    }
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        account_countries = {
+            row[0]
+            for row in con.execute(
+                "select distinct country_name from core.dim_accounts where not is_unknown_member"
+            ).fetchall()
+        }
+    with duckdb.connect(str(bi), read_only=True) as con:
+        mart = dict(
+            con.execute(
+                "select country_name, sends from marketing.country_email_engagement"
+            ).fetchall()
+        )
+        accounts = con.execute("select count(*) from marketing.account_email_engagement").fetchone()
+    assert len(account_countries) >= 10
+    assert account_countries <= set(mart), "every country with accounts has a mart row"
+    assert all(sends > 0 for sends in mart.values())
+    assert accounts[0] > 100

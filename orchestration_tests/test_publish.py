@@ -5,6 +5,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import sqlalchemy
 
 from orchestration.publish import MartTable, PublishError, mart_tables, publish
 
@@ -105,3 +106,19 @@ def test_mart_tables_come_from_the_manifest_marts_folder(tmp_path: Path) -> None
     assert mart_tables(manifest) == [MartTable("marketing", "a")]
     with pytest.raises(PublishError, match="No dbt manifest"):
         mart_tables(tmp_path / "missing.json")
+
+
+def test_bi_file_opens_read_only_through_sqlalchemy_as_the_readme_says(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    bi = tmp_path / "bi.duckdb"
+    publish(warehouse, bi, [MartTable("marketing", "country_email_engagement")])
+    engine = sqlalchemy.create_engine(f"duckdb:///{bi}?access_mode=read_only")
+    with engine.connect() as con:
+        total = con.execute(
+            sqlalchemy.text("select sum(sends) from marketing.country_email_engagement")
+        ).scalar()
+        assert total == 15
+        with pytest.raises(sqlalchemy.exc.DBAPIError, match="read-only"):
+            con.execute(sqlalchemy.text("create table marketing.scratch as select 1 as x"))
+    engine.dispose()
