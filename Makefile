@@ -35,6 +35,8 @@ test: install test-dbt lint test-python validate
 test-dbt:
 	rm -rf target/ci && mkdir -p target/ci
 	FSI_TARGET=ci FSI_DUCKDB_PATH=$(CI_WAREHOUSE) $(BIN)/dbt build
+	@echo "second build on the same warehouse: every model must rebuild cleanly over its last state"
+	FSI_TARGET=ci FSI_DUCKDB_PATH=$(CI_WAREHOUSE) $(BIN)/dbt build --quiet
 
 lint:
 	FSI_TARGET=ci $(BIN)/sqlfluff lint models
