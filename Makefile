@@ -16,7 +16,7 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-.venv/.synced: uv.lock pyproject.toml | $(UV)
+.venv/.synced: uv.lock pyproject.toml packages.yml | $(UV)
 	$(UV) sync --frozen
 	$(BIN)/dbt deps --quiet
 	touch $@

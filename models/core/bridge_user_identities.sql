@@ -1,5 +1,5 @@
-{#- One row per source identity of a person (a Salesforce user, contact or lead, or a Marketo
-    lead), mapped to the person's user_key. Identities match on normalised email; one without
+{#- One row per source identity of a person (a Salesforce user, contact or lead, a bank
+    customer, or a Marketo lead), mapped to the person's user_key. Identities match on normalised email; one without
     an email stays a person of its own. Each row carries the attributes its record offers, for
     dim_users to choose from. -#}
 with
@@ -45,6 +45,18 @@ salesforce_leads as (
 
 ),
 
+bank_customers as (
+
+    select
+        customer_id,
+        normalized_email,
+        first_name,
+        last_name,
+        updated_at
+    from {{ ref('stg_core_banking__customers') }}
+
+),
+
 marketo_leads as (
 
     select
@@ -75,8 +87,22 @@ identities as (
     union all
 
     select
-        'salesforce_contact' as source_system,
+        'bank_customer' as source_system,
         2 as source_precedence,
+        cast(customer_id as {{ dbt.type_string() }}) as source_record_id,
+        normalized_email,
+        first_name,
+        last_name,
+        cast(null as {{ dbt.type_string() }}) as country,
+        cast(null as {{ dbt.type_string() }}) as account_id,
+        updated_at as source_updated_at
+    from bank_customers
+
+    union all
+
+    select
+        'salesforce_contact' as source_system,
+        3 as source_precedence,
         contact_id as source_record_id,
         normalized_email,
         first_name,
@@ -90,7 +116,7 @@ identities as (
 
     select
         'salesforce_lead' as source_system,
-        3 as source_precedence,
+        4 as source_precedence,
         lead_id as source_record_id,
         normalized_email,
         first_name,
@@ -104,7 +130,7 @@ identities as (
 
     select
         'marketo_lead' as source_system,
-        4 as source_precedence,
+        5 as source_precedence,
         cast(lead_id as {{ dbt.type_string() }}) as source_record_id,
         normalized_email,
         first_name,

@@ -1,6 +1,7 @@
-{#- One row per person across Salesforce and Marketo, whatever number of records they have
-    in each system: attributes come from the most authoritative record (Salesforce user, then
-    contact, then lead, then Marketo lead; the most recently updated within a system). -#}
+{#- One row per person across Salesforce, the bank and Marketo, whatever number of records
+    they have in each system: attributes come from the most authoritative record (Salesforce
+    user, bank customer, contact, lead, Marketo lead; the most recently updated within a
+    system). -#}
 with
 
 identities as (
@@ -67,6 +68,8 @@ identity_rollup as (
             as salesforce_lead_id,
         min(case when source_system = 'marketo_lead' then source_record_id end)
             as marketo_lead_id,
+        min(case when source_system = 'bank_customer' then source_record_id end)
+            as bank_customer_id,
         count(*) as identity_count,
         count(case when source_system = 'marketo_lead' then 1 end) as marketo_lead_count
     from identity_attributes
@@ -112,6 +115,7 @@ known_users as (
         identity_rollup.salesforce_contact_id,
         identity_rollup.salesforce_lead_id,
         identity_rollup.marketo_lead_id,
+        identity_rollup.bank_customer_id,
         coalesce(account_of_person.account_key, {{ unknown_key() }}) as account_key,
         coalesce(account_of_person.country_code, countries.country_code) as country_code,
         coalesce(account_of_person.country_name, countries.country_name, 'Unknown')
@@ -124,6 +128,7 @@ known_users as (
             or identity_rollup.salesforce_lead_id is not null
         ) as is_in_salesforce,
         identity_rollup.marketo_lead_count > 0 as is_in_marketo,
+        identity_rollup.bank_customer_id is not null as is_bank_customer,
         false as is_unknown_member
     from most_authoritative
     inner join identity_rollup
@@ -149,6 +154,7 @@ unknown_member as (
         cast(null as {{ dbt.type_string() }}) as salesforce_contact_id,
         cast(null as {{ dbt.type_string() }}) as salesforce_lead_id,
         cast(null as {{ dbt.type_string() }}) as marketo_lead_id,
+        cast(null as {{ dbt.type_string() }}) as bank_customer_id,
         {{ unknown_key() }} as account_key,
         cast(null as {{ dbt.type_string() }}) as country_code,
         'Unknown' as country_name,
@@ -157,6 +163,7 @@ unknown_member as (
         false as is_salesforce_user,
         false as is_in_salesforce,
         false as is_in_marketo,
+        false as is_bank_customer,
         true as is_unknown_member
 
 ),
@@ -182,6 +189,7 @@ final as (
         salesforce_contact_id,
         salesforce_lead_id,
         marketo_lead_id,
+        bank_customer_id,
         account_key,
         country_code,
         country_name,
@@ -190,6 +198,7 @@ final as (
         is_salesforce_user,
         is_in_salesforce,
         is_in_marketo,
+        is_bank_customer,
         is_unknown_member
     from with_unknown_member
 

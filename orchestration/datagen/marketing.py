@@ -86,7 +86,7 @@ def _country_aliases(reference_dir: Path) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Person:
+class Person:
     first: str
     last: str
     email: str
@@ -94,12 +94,16 @@ class _Person:
     company: str
 
 
-def generate(scale: int, seed: int, reference_dir: Path) -> dict[str, list[Table]]:
-    """Build the Salesforce and Marketo tables for ``scale`` and ``seed``."""
+def generate(
+    scale: int, seed: int, reference_dir: Path
+) -> tuple[dict[str, list[Table]], list[Person]]:
+    """Build the Salesforce and Marketo tables for ``scale`` and ``seed``; also returns the
+    people known to Salesforce (contacts and leads), whom other sources may share."""
     countries = _country_aliases(reference_dir)
     salesforce = _Salesforce(scale, seed, countries)
     marketo = _Marketo(scale, seed, salesforce)
-    return {"salesforce": salesforce.tables(), "marketo": marketo.tables()}
+    known = [who for *_, who in salesforce.contact_people + salesforce.lead_people]
+    return {"salesforce": salesforce.tables(), "marketo": marketo.tables()}, known
 
 
 class _Salesforce:
@@ -208,7 +212,7 @@ class _Salesforce:
             )
         return table, companies
 
-    def _contacts(self) -> tuple[Table, list[tuple[str, str, _Person]]]:
+    def _contacts(self) -> tuple[Table, list[tuple[str, str, Person]]]:
         rng = rng_for(self.seed, "salesforce.contact")
         table = Table(
             "contact",
@@ -257,7 +261,7 @@ class _Salesforce:
                     synced(rng),
                 )
                 contact_people.append(
-                    (contact_id, account_id, _Person(first, last, email, country, company))
+                    (contact_id, account_id, Person(first, last, email, country, company))
                 )
                 if rng.random() < 0.01:
                     # The same person entered twice at one account: identity must not fan out.
@@ -280,7 +284,7 @@ class _Salesforce:
                     )
         return table, contact_people
 
-    def _leads(self, count: int, countries: list[str]) -> tuple[Table, list[tuple[str, _Person]]]:
+    def _leads(self, count: int, countries: list[str]) -> tuple[Table, list[tuple[str, Person]]]:
         rng = rng_for(self.seed, "salesforce.lead")
         table = Table(
             "lead",
@@ -318,7 +322,7 @@ class _Salesforce:
             else:
                 first, last = people.person(rng)
                 company = people.company_name(10_000 + n)
-                who = _Person(
+                who = Person(
                     first,
                     last,
                     people.free_email(rng, first, last, n),
@@ -462,7 +466,7 @@ class _Marketo:
         for n in range(marketo_only):
             first, last = people.person(rng)
             known.append(
-                _Person(
+                Person(
                     first,
                     last,
                     people.free_email(rng, first, last, 90_000 + n),
@@ -471,7 +475,7 @@ class _Marketo:
                 )
             )
         sales_reps = salesforce.user.rows[:3]
-        known += [_Person(r[1], r[2], r[4], r[8], "FSI Bank") for r in sales_reps]
+        known += [Person(r[1], r[2], r[4], r[8], "FSI Bank") for r in sales_reps]
         lead_id = 1000
         for who in known:
             copies = 2 if rng.random() < 0.03 else 1
@@ -765,4 +769,4 @@ class _Marketo:
         return activity_id
 
 
-__all__ = ["SYNCED_AT", "generate"]
+__all__ = ["SYNCED_AT", "Person", "generate"]

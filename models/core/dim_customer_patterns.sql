@@ -1,0 +1,59 @@
+{#- The current pattern of each customer, applied from the change feed: the valid change with
+    the highest sequence (changed_at) wins, so changes arriving out of order or twice are
+    harmless, and a delete removes the customer for good: an older update arriving after it
+    has a lower sequence and never brings the row back. On equal sequences the tie is broken
+    deterministically: delete, then update, then create, then snapshot read; then change_id. -#}
+with
+
+changes as (
+
+    select * from {{ ref('stg_core_banking__customer_pattern_changes') }}
+    where invalid_reason is null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by
+                changed_at desc,
+                case change_operation
+                    when 'd' then 4
+                    when 'u' then 3
+                    when 'c' then 2
+                    else 1
+                end desc,
+                change_id desc
+        ) as recency_rank,
+        count(*) over (partition by customer_id) as change_count
+    from changes
+
+),
+
+latest as (
+
+    select * from ranked
+    where recency_rank = 1
+
+),
+
+final as (
+
+    select
+        customer_id,
+        after_preferred_channel as preferred_channel,
+        after_spending_pattern as spending_pattern,
+        after_avg_monthly_spend as avg_monthly_spend,
+        change_operation as last_change_operation,
+        changed_at as last_changed_at,
+        batch_id as last_batch_id,
+        change_count
+    from latest
+    where change_operation != 'd'
+
+)
+
+select * from final

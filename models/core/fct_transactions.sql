@@ -1,0 +1,42 @@
+with
+
+transactions as (
+
+    select * from {{ ref('stg_core_banking__transactions') }}
+
+),
+
+accounts as (
+
+    select
+        bank_account_id,
+        bank_account_key,
+        customer_key,
+        account_type
+    from {{ ref('dim_bank_accounts') }}
+    where not is_unknown_member
+
+),
+
+final as (
+
+    select
+        transactions.transaction_id,
+        coalesce(accounts.bank_account_key, {{ unknown_key() }}) as bank_account_key,
+        coalesce(accounts.customer_key, {{ unknown_key() }}) as customer_key,
+        transactions.bank_account_id,
+        accounts.account_type,
+        transactions.direction,
+        transactions.merchant_category,
+        transactions.channel,
+        transactions.amount,
+        transactions.signed_amount,
+        transactions.transaction_at,
+        transactions.transaction_date
+    from transactions
+    left join accounts
+        on transactions.bank_account_id = accounts.bank_account_id
+
+)
+
+select * from final

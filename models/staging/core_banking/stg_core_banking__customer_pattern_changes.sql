@@ -1,0 +1,103 @@
+{#- One row per distinct change event per batch, typed where the values parse, with the reason
+    the row is invalid (null when valid). An event delivered twice in one batch is one row
+    (delivery_count 2). Invalid rows are not dropped here: core applies the valid ones and the
+    quarantine model keeps the rest with their reason and batch. -#}
+with
+
+source as (
+
+    -- depends_on: {{ ref('raw_core_banking', 'customer_patterns') }}
+    select * from {{ source('core_banking', 'customer_patterns') }}
+
+),
+
+deduplicated as (
+
+    select
+        batch_id,
+        op,
+        customer_id,
+        datetime_updated,
+        before_preferred_channel,
+        before_spending_pattern,
+        before_avg_monthly_spend,
+        after_preferred_channel,
+        after_spending_pattern,
+        after_avg_monthly_spend,
+        count(*) as delivery_count
+    from source
+    group by
+        batch_id,
+        op,
+        customer_id,
+        datetime_updated,
+        before_preferred_channel,
+        before_spending_pattern,
+        before_avg_monthly_spend,
+        after_preferred_channel,
+        after_spending_pattern,
+        after_avg_monthly_spend
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ dbt.safe_cast('datetime_updated', dbt.type_timestamp()) }} as parsed_changed_at,
+        {{ dbt.safe_cast('before_avg_monthly_spend', 'decimal(18, 2)') }}
+            as parsed_before_avg_monthly_spend,
+        {{ dbt.safe_cast('after_avg_monthly_spend', 'decimal(18, 2)') }}
+            as parsed_after_avg_monthly_spend
+    from deduplicated
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ surrogate_key([
+            'op', 'customer_id', 'datetime_updated',
+            'before_preferred_channel', 'before_spending_pattern', 'before_avg_monthly_spend',
+            'after_preferred_channel', 'after_spending_pattern', 'after_avg_monthly_spend',
+        ]) }} as change_id,
+        customer_id,
+        batch_id,
+
+        -- strings
+        op as change_operation,
+        before_preferred_channel,
+        before_spending_pattern,
+        after_preferred_channel,
+        after_spending_pattern,
+        datetime_updated as raw_datetime_updated,
+        after_avg_monthly_spend as raw_after_avg_monthly_spend,
+        case
+            when customer_id is null then 'null key'
+            when op is null or op not in ('c', 'u', 'd', 'r') then 'unknown operation'
+            when parsed_changed_at is null then 'unparsable sequence (datetime_updated)'
+            when
+                op != 'd'
+                and after_avg_monthly_spend is not null
+                and parsed_after_avg_monthly_spend is null
+                then 'unparsable after_avg_monthly_spend'
+            when
+                before_avg_monthly_spend is not null
+                and parsed_before_avg_monthly_spend is null
+                then 'unparsable before_avg_monthly_spend'
+        end as invalid_reason,
+
+        -- numerics
+        delivery_count,
+        parsed_before_avg_monthly_spend as before_avg_monthly_spend,
+        parsed_after_avg_monthly_spend as after_avg_monthly_spend,
+
+        -- timestamps: the change sequence
+        parsed_changed_at as changed_at
+
+    from typed
+
+)
+
+select * from renamed
