@@ -18,6 +18,7 @@ from orchestration.paths import (
     warehouse_path,
 )
 from orchestration.publish import PublishError, mart_tables, publish
+from orchestration.quality import data_quality_counts
 from orchestration.run_results import summarise
 
 
@@ -86,6 +87,9 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"BI file:          {bi_path()} (open read-only)")
     for table, count in rows.items():
         print(f"  {table:<43} {count:>8,} rows")
+    print("set aside (quarantine.quarantined_records, quarantine.data_quality_counts):")
+    for source, check, count in data_quality_counts(warehouse_path()):
+        print(f"  {source:<13} {check:<58} {count:>6,} rows")
     print("Dagster UI:       make ui   (then open http://127.0.0.1:3000)")
     return 0
 

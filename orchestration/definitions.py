@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from orchestration.dbt import dbt_executable, put_dbt_on_path
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR, bi_path, warehouse_path
 from orchestration.publish import mart_tables, publish
+from orchestration.quality import data_quality_counts
 from orchestration.translator import LayerDomainTranslator
 
 os.environ.setdefault("FSI_DUCKDB_PATH", str(warehouse_path()))
@@ -37,8 +38,17 @@ def bi_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         warehouse_path(), bi_path(), mart_tables(dbt_project.target_path / "manifest.json")
     )
     context.log.info(f"published {len(rows)} marts to {bi_path()}")
+    set_aside = {
+        f"{source}: {check}": count
+        for source, check, count in data_quality_counts(warehouse_path())
+    }
     return dg.MaterializeResult(
-        metadata={"path": str(bi_path()), "tables": len(rows), "rows": sum(rows.values())}
+        metadata={
+            "path": str(bi_path()),
+            "tables": len(rows),
+            "rows": sum(rows.values()),
+            "set aside (quarantine and unknown members)": set_aside,
+        }
     )
 
 

@@ -33,3 +33,28 @@ def test_generate_writes_every_source_table(
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.csv"))
     assert written == sorted(p.relative_to(SEEDS_RAW_DIR) for p in SEEDS_RAW_DIR.rglob("*.csv"))
     assert "generated 21 tables for salesforce, marketo, core_banking" in capsys.readouterr().out
+
+
+def test_data_quality_counts_read_from_the_warehouse_and_empty_before_a_build(
+    tmp_path: Path,
+) -> None:
+    import duckdb
+
+    from orchestration.quality import data_quality_counts
+
+    warehouse = tmp_path / "analytics.duckdb"
+    assert data_quality_counts(warehouse) == []
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema quarantine")
+    assert data_quality_counts(warehouse) == []
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "create table quarantine.data_quality_counts as select * from (values "
+            "('core_banking', 'quarantined customer_patterns: null key', 3), "
+            "('marketo', 'email sends to unknown people', 59)) "
+            "as t(source_name, check_name, affected_rows)"
+        )
+    assert data_quality_counts(warehouse) == [
+        ("marketo", "email sends to unknown people", 59),
+        ("core_banking", "quarantined customer_patterns: null key", 3),
+    ]

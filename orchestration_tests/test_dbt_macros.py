@@ -1,4 +1,5 @@
-"""The project's own dbt macros (surrogate key, rates, email normalisation, generic tests),
+"""The project's own dbt macros (surrogate key, rates, email normalisation, rule bounds,
+generic tests),
 evaluated by DuckDB through `dbt show`, against values computed independently here."""
 
 from __future__ import annotations
@@ -33,7 +34,40 @@ select
             model='(select 1 as a, 2 as b union all select 1, 2 union all select 1, 3) as m',
             combination_of_columns=['a', 'b'],
         ) }}) as duplicated
-    ) as duplicate_combinations
+    ) as duplicate_combinations,
+    (
+        select {{ bound_contains('o', 'i', 'x') }}
+        from (select 50000 as x_lower, true as x_lower_inclusive,
+                     null as x_upper, null as x_upper_inclusive) as o,
+             (select 100000 as x_lower, false as x_lower_inclusive,
+                     null as x_upper, null as x_upper_inclusive) as i
+    ) as at_least_50000_contains_above_100000,
+    (
+        select {{ bound_contains('o', 'i', 'x') }}
+        from (select 100000 as x_lower, false as x_lower_inclusive,
+                     null as x_upper, null as x_upper_inclusive) as o,
+             (select 50000 as x_lower, true as x_lower_inclusive,
+                     null as x_upper, null as x_upper_inclusive) as i
+    ) as above_100000_contains_at_least_50000,
+    (
+        select {{ bound_contains('o', 'i', 'x') }}
+        from (select null as x_lower, null as x_lower_inclusive,
+                     0.9 as x_upper, false as x_upper_inclusive) as o,
+             (select null as x_lower, null as x_lower_inclusive,
+                     0.9 as x_upper, true as x_upper_inclusive) as i
+    ) as below_09_contains_up_to_09,
+    (
+        select {{ within_bounds('v.x', 'r', 'x') }}
+        from (select 100000 as x) as v,
+             (select 100000 as x_lower, false as x_lower_inclusive,
+                     null as x_upper, null as x_upper_inclusive) as r
+    ) as exactly_100000_is_above_100000,
+    (
+        select {{ within_bounds('v.x', 'r', 'x') }}
+        from (select 50000 as x) as v,
+             (select 50000 as x_lower, true as x_lower_inclusive,
+                     null as x_upper, null as x_upper_inclusive) as r
+    ) as exactly_50000_is_at_least_50000
 """
 
 
@@ -75,6 +109,14 @@ def test_normalize_email_trims_lowercases_and_blanks_to_null(row: dict) -> None:
 def test_generic_tests_return_the_failing_rows(row: dict) -> None:
     assert row["expression_failures"] == 2  # 2 and null are not "= 1"
     assert row["duplicate_combinations"] == 1  # (1, 2) twice
+
+
+def test_rule_bounds_respect_inclusiveness(row: dict) -> None:
+    assert row["at_least_50000_contains_above_100000"] is True
+    assert row["above_100000_contains_at_least_50000"] is False
+    assert row["below_09_contains_up_to_09"] is False
+    assert row["exactly_100000_is_above_100000"] is False
+    assert row["exactly_50000_is_at_least_50000"] is True
 
 
 def test_dbt_project_dir_is_the_repository_root() -> None:
