@@ -77,9 +77,10 @@ def _demo(args: argparse.Namespace) -> int:
     print("\n== fsi-analytics demo ==")
     print(f"models built:     {summary.count('models', 'success')}")
     print(f"seeds loaded:     {summary.count('seeds', 'success')}")
+    print(f"snapshots:        {summary.count('snapshots', 'success')}")
     print(
         f"data tests:       {summary.count('data tests', 'pass')} passed, "
-        f"{summary.count('data tests', 'warn')} warned"
+        f"{summary.count('data tests', 'warn')} warned {' '.join(summary.warnings)}"
     )
     print(f"unit tests:       {summary.count('unit tests', 'pass')} passed")
     print(f"build time:       {summary.elapsed_seconds:.1f}s")
@@ -89,7 +90,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"  {table:<43} {count:>8,} rows")
     print("set aside (quarantine.quarantined_records, quarantine.data_quality_counts):")
     for source, check, count in data_quality_counts(warehouse_path()):
-        print(f"  {source:<13} {check:<58} {count:>6,} rows")
+        print(f"  {source:<13} {check:<66} {count:>6,} rows")
     print("Dagster UI:       make ui   (then open http://127.0.0.1:3000)")
     return 0
 

@@ -23,6 +23,7 @@ class RunSummary:
 
     counts: dict[str, Counter] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     elapsed_seconds: float = 0.0
 
     def count(self, kind: str, status: str) -> int:
@@ -51,4 +52,6 @@ def summarise(run_results_path: Path) -> RunSummary:
         summary.counts.setdefault(kind, Counter())[status] += 1
         if status in ("error", "fail", "runtime error"):
             summary.problems.append(f"{result['unique_id']}: {result.get('message') or status}")
+        elif status == "warn":
+            summary.warnings.append(result["unique_id"].split(".")[2])
     return summary

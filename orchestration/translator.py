@@ -12,11 +12,14 @@ def group_for(props: Mapping[str, Any]) -> str:
     """`<layer>_<domain>` from a node's folder, e.g. staging_salesforce, marts_marketing.
 
     Seeds of the raw source packages group as raw_<source>; reference seeds as reference;
-    core (one conformed star schema shared by every domain) is its own group.
+    snapshots as snapshots; core (one conformed star schema shared by every domain) is its own
+    group.
     """
     package = props.get("package_name", "")
     if props.get("resource_type") == "seed":
         return package if package.startswith("raw_") else "reference"
+    if props.get("resource_type") == "snapshot":
+        return "snapshots"
     folders = list(props.get("fqn", []))[1:-1]  # drop the project name and the node name
     if not folders:
         return "default"

@@ -20,7 +20,7 @@ def test_counts_nodes_by_kind_and_status(tmp_path: Path) -> None:
             {"unique_id": "model.fsi.b", "status": "success"},
             {"unique_id": "seed.raw.c", "status": "success"},
             {"unique_id": "test.fsi.unique_a", "status": "pass"},
-            {"unique_id": "test.fsi.not_null_a", "status": "warn"},
+            {"unique_id": "test.fsi.assert_rules_are_reachable", "status": "warn"},
             {"unique_id": "unit_test.fsi.a.t", "status": "pass"},
         ],
     )
@@ -31,6 +31,7 @@ def test_counts_nodes_by_kind_and_status(tmp_path: Path) -> None:
     assert summary.count("data tests", "warn") == 1
     assert summary.count("unit tests", "pass") == 1
     assert summary.elapsed_seconds == 12.5
+    assert summary.warnings == ["assert_rules_are_reachable"]
     assert summary.ok
 
 

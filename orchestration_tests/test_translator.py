@@ -48,6 +48,14 @@ from orchestration.translator import group_for
             },
             "reference",
         ),
+        (
+            {
+                "resource_type": "snapshot",
+                "package_name": "fsi_analytics",
+                "fqn": ["fsi_analytics", "customers_history"],
+            },
+            "snapshots",
+        ),
     ],
 )
 def test_groups_follow_layer_and_domain(props: dict, group: str) -> None:
