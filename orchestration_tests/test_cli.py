@@ -32,7 +32,10 @@ def test_generate_writes_every_source_table(
     assert main(["generate", "--scale", "1", "--seed", "42", "--out", str(tmp_path)]) == 0
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.csv"))
     assert written == sorted(p.relative_to(SEEDS_RAW_DIR) for p in SEEDS_RAW_DIR.rglob("*.csv"))
-    assert "generated 21 tables for salesforce, marketo, core_banking" in capsys.readouterr().out
+    assert (
+        "generated 25 tables for salesforce, marketo, core_banking, claims"
+        in capsys.readouterr().out
+    )
 
 
 def test_data_quality_counts_read_from_the_warehouse_and_empty_before_a_build(

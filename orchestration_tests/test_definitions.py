@@ -37,13 +37,17 @@ def test_every_layer_and_domain_is_an_asset_group(defs: dg.Definitions) -> None:
 
 def test_every_mart_is_an_asset(defs: dg.Definitions) -> None:
     keys = set(_groups(defs))
-    for mart in (
-        "country_email_engagement",
-        "account_email_engagement",
-        "campaign_performance",
-        "opportunity_pipeline",
-    ):
-        assert f"marketing/{mart}" in keys
+    marts = {
+        "marketing": ["country_email_engagement", "account_email_engagement",
+                      "campaign_performance", "opportunity_pipeline", "customer_360",
+                      "customer_segments", "next_best_offer", "cashback_programme"],
+        "claims": ["loss_summary", "claims_investigation", "incident_severity_summary",
+                   "loss_triangle"],
+    }  # fmt: skip
+    for schema, names in marts.items():
+        for name in names:
+            assert f"{schema}/{name}" in keys
+    assert _groups(defs)["claims/loss_summary"] == "marts_claims"
 
 
 def test_dbt_tests_are_asset_checks(defs: dg.Definitions) -> None:

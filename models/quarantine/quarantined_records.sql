@@ -18,6 +18,48 @@ pattern_changes as (
 
 ),
 
+policies as (
+
+    select
+        policy_no,
+        invalid_reason,
+        premium,
+        sum_insured
+    from {{ ref('stg_claims__policies') }}
+
+),
+
+valid_policies as (
+
+    select policy_no
+    from {{ ref('dim_policies') }}
+    where not is_unknown_member
+
+),
+
+claims as (
+
+    select
+        claims.claim_no,
+        claims.policy_no,
+        claims.total_claim_amount,
+        claims.incident_hour,
+        claims.driver_age,
+        coalesce(
+            claims.invalid_reason,
+            case
+                when policies.policy_no is null then 'unknown policy'
+                when valid_policies.policy_no is null then 'policy is quarantined'
+            end
+        ) as invalid_reason
+    from {{ ref('stg_claims__claims') }} as claims
+    left join policies
+        on claims.policy_no = policies.policy_no
+    left join valid_policies
+        on claims.policy_no = valid_policies.policy_no
+
+),
+
 rejected as (
 
     select
@@ -33,6 +75,41 @@ rejected as (
         ]) }} as record_summary,
         delivery_count
     from pattern_changes
+
+    union all
+
+    select
+        'claims' as source_name,
+        'policies' as source_table,
+        policy_no as record_key,
+        cast(null as {{ dbt.type_int() }}) as batch_id,
+        invalid_reason as reason,
+        {{ dbt.concat([
+            "'premium='", "coalesce(cast(premium as " ~ dbt.type_string() ~ "), 'null')",
+            "', sum_insured='", "coalesce(cast(sum_insured as " ~ dbt.type_string() ~ "), 'null')",
+        ]) }} as record_summary,
+        1 as delivery_count
+    from policies
+    where invalid_reason is not null
+
+    union all
+
+    select
+        'claims' as source_name,
+        'claims' as source_table,
+        claim_no as record_key,
+        cast(null as {{ dbt.type_int() }}) as batch_id,
+        invalid_reason as reason,
+        {{ dbt.concat([
+            "'policy_no='", "coalesce(policy_no, 'null')",
+            "', total_claim_amount='",
+            "coalesce(cast(total_claim_amount as " ~ dbt.type_string() ~ "), 'null')",
+            "', incident_hour='", "coalesce(cast(incident_hour as " ~ dbt.type_string() ~ "), 'null')",
+            "', driver_age='", "coalesce(cast(driver_age as " ~ dbt.type_string() ~ "), 'null')",
+        ]) }} as record_summary,
+        1 as delivery_count
+    from claims
+    where invalid_reason is not null
 
 ),
 

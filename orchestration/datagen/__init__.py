@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.datagen import banking, marketing
+from orchestration.datagen import banking, claims, marketing
 from orchestration.datagen.common import write_tables
 
 
@@ -14,4 +14,6 @@ def generate(scale: int, seed: int, out_dir: Path, reference_dir: Path) -> dict[
         raise ValueError(f"scale must be a whole number of at least 1, got {scale}")
     sources, known_people = marketing.generate(scale, seed, reference_dir)
     sources |= banking.generate(scale, seed, known_people)
+    customers = sources["core_banking"][0]
+    sources |= claims.generate(scale, seed, [row[0] for row in customers.rows])
     return {source: write_tables(out_dir / source, tables) for source, tables in sources.items()}

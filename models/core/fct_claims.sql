@@ -1,0 +1,58 @@
+{#- One row per valid claim on a known, valid policy. Claims failing an expectation, or whose
+    policy is unknown or quarantined, are in quarantine.quarantined_records instead. -#}
+with
+
+claims as (
+
+    select * from {{ ref('stg_claims__claims') }}
+    where invalid_reason is null
+
+),
+
+policies as (
+
+    select
+        policy_no,
+        policy_key,
+        customer_key
+    from {{ ref('dim_policies') }}
+    where not is_unknown_member
+
+),
+
+final as (
+
+    select
+        claims.claim_no,
+        policies.policy_key,
+        policies.customer_key,
+        claims.policy_no,
+        claims.incident_type,
+        claims.incident_severity,
+        claims.collision_type,
+        claims.claim_status,
+        claims.incident_hour,
+        claims.vehicles_involved,
+        claims.witnesses,
+        claims.driver_age,
+        claims.total_claim_amount,
+        claims.injury_claim_amount,
+        claims.property_claim_amount,
+        claims.vehicle_claim_amount,
+        claims.paid_amount,
+        claims.adjustment_expenses,
+        claims.is_suspicious_activity,
+        claims.incident_date,
+        claims.claim_date,
+        claims.settlement_date,
+        cast({{ dbt.date_trunc('month', 'claims.claim_date') }} as date) as claim_month,
+        cast({{ dbt.date_trunc('month', 'claims.incident_date') }} as date) as accident_month,
+        {{ dbt.datediff('claims.incident_date', 'claims.claim_date', 'day') }}
+            as days_incident_to_report
+    from claims
+    inner join policies
+        on claims.policy_no = policies.policy_no
+
+)
+
+select * from final
