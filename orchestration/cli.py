@@ -90,7 +90,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"  {table:<43} {count:>8,} rows")
     print("set aside (quarantine.quarantined_records, quarantine.data_quality_counts):")
     for source, check, count in data_quality_counts(warehouse_path()):
-        print(f"  {source:<13} {check:<66} {count:>6,} rows")
+        print(f"  {source:<13} {check:<70} {count:>6,} rows")
     print("Dagster UI:       make ui   (then open http://127.0.0.1:3000)")
     return 0
 
