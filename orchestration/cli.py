@@ -89,8 +89,10 @@ def _demo(args: argparse.Namespace) -> int:
     for table, count in rows.items():
         print(f"  {table:<43} {count:>8,} rows")
     print("set aside (quarantine.quarantined_records, quarantine.data_quality_counts):")
-    for source, check, count in data_quality_counts(warehouse_path()):
-        print(f"  {source:<13} {check:<70} {count:>6,} rows")
+    set_aside = data_quality_counts(warehouse_path())
+    width = max((len(check) for _, check, _ in set_aside), default=0)
+    for source, check, count in set_aside:
+        print(f"  {source:<13} {check:<{width}} {count:>6,} rows")
     print("Dagster UI:       make ui   (then open http://127.0.0.1:3000)")
     return 0
 

@@ -34,6 +34,18 @@ unknown_email_recipients as (
 
 ),
 
+premiums_without_policy as (
+
+    select
+        'claims' as source_name,
+        'earned premiums of quarantined or deleted policies (not in loss_summary)' as check_name,
+        {{ count_where('policies.policy_no is null') }} as affected_rows
+    from {{ ref('stg_claims__premiums') }} as premiums
+    left join {{ ref('dim_policies') }} as policies
+        on premiums.policy_no = policies.policy_no
+
+),
+
 final as (
 
     select
@@ -53,6 +65,12 @@ final as (
         check_name,
         affected_rows
     from unknown_email_recipients
+    union all
+    select
+        source_name,
+        check_name,
+        affected_rows
+    from premiums_without_policy
 
 )
 
