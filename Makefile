@@ -37,6 +37,7 @@ test-dbt:
 	FSI_TARGET=ci FSI_DUCKDB_PATH=$(CI_WAREHOUSE) $(BIN)/dbt build
 	@echo "second build on the same warehouse: every model must rebuild cleanly over its last state"
 	FSI_TARGET=ci FSI_DUCKDB_PATH=$(CI_WAREHOUSE) $(BIN)/dbt build --quiet
+	FSI_TARGET=ci FSI_DUCKDB_PATH=$(CI_WAREHOUSE) $(BIN)/dbt docs generate --quiet
 
 lint:
 	FSI_TARGET=ci $(BIN)/sqlfluff lint models
