@@ -17,7 +17,7 @@ from orchestration.paths import (
     bi_path,
     warehouse_path,
 )
-from orchestration.publish import PublishError, mart_tables, publish
+from orchestration.publish import PublishError, publish_marts
 from orchestration.quality import data_quality_counts
 from orchestration.run_results import summarise
 
@@ -57,7 +57,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _publish(_: argparse.Namespace) -> int:
     try:
-        rows = publish(warehouse_path(), bi_path(), mart_tables(TARGET_DIR / "manifest.json"))
+        rows = publish_marts()
     except PublishError as error:
         raise CliError(str(error)) from error
     for table, count in rows.items():
@@ -73,7 +73,7 @@ def _demo(args: argparse.Namespace) -> int:
     if code:
         details = "\n  ".join(summary.problems) or "see the dbt output above"
         raise CliError(f"the demo build failed:\n  {details}")
-    rows = publish(warehouse_path(), bi_path(), mart_tables(TARGET_DIR / "manifest.json"))
+    rows = publish_marts()
     print("\n== fsi-analytics demo ==")
     print(f"models built:     {summary.count('models', 'success')}")
     print(f"seeds loaded:     {summary.count('seeds', 'success')}")

@@ -7,7 +7,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt import dbt_executable, put_dbt_on_path
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR, bi_path, warehouse_path
-from orchestration.publish import mart_tables, publish
+from orchestration.publish import publish_marts
 from orchestration.quality import data_quality_counts
 from orchestration.translator import LayerDomainTranslator
 
@@ -34,9 +34,7 @@ def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     description="warehouse/bi.duckdb: the marts, copied and swapped in atomically for BI tools.",
 )
 def bi_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    rows = publish(
-        warehouse_path(), bi_path(), mart_tables(dbt_project.target_path / "manifest.json")
-    )
+    rows = publish_marts()
     context.log.info(f"published {len(rows)} marts to {bi_path()}")
     set_aside = {
         f"{source}: {check}": count

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.paths import TARGET_DIR, bi_path, warehouse_path
+
 
 class PublishError(RuntimeError):
     """Publishing cannot start; the message says what to do."""
@@ -72,3 +74,8 @@ def publish(warehouse: Path, bi_file: Path, tables: list[MartTable]) -> dict[str
     finally:
         staging_file.unlink(missing_ok=True)
     return rows
+
+
+def publish_marts() -> dict[str, int]:
+    """Publish every mart of the last dbt parse/build from the working warehouse to the BI file."""
+    return publish(warehouse_path(), bi_path(), mart_tables(TARGET_DIR / "manifest.json"))

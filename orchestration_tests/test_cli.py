@@ -13,7 +13,7 @@ def test_publish_without_a_warehouse_says_what_to_do(
 ) -> None:
     monkeypatch.setenv("FSI_DUCKDB_PATH", str(tmp_path / "missing.duckdb"))
     monkeypatch.setenv("FSI_BI_DUCKDB_PATH", str(tmp_path / "bi.duckdb"))
-    monkeypatch.setattr("orchestration.cli.mart_tables", lambda _: [])
+    monkeypatch.setattr("orchestration.publish.mart_tables", lambda _: [])
     assert main(["publish"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("fsi publish: No warehouse at")
