@@ -1,13 +1,22 @@
 {#- The body of an email-activity fact (sends, deliveries, opens, clicks, bounces,
     unsubscribes): one row per Marketo activity with the conformed keys of the person, their
     account and the campaign. A missing person (deleted Marketo lead) or campaign resolves to
-    the unknown member, so no activity is ever lost in the join. -#}
+    the unknown member, so no activity is ever lost in the join. Incremental: see
+    macros/changes/incremental.sql. -#}
 {% macro email_activity_fact(activity_model, activity_key, event_at, extra_columns=[]) %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=activity_key,
+    on_schema_change='fail',
+    post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
+) }}
 with
 
 activities as (
 
     select * from {{ ref(activity_model) }}
+    where {{ changed_since_last_run() }}
 
 ),
 
@@ -51,7 +60,8 @@ final as (
         activities.{{ column }},
         {%- endfor %}
         activities.{{ event_at }},
-        cast(activities.{{ event_at }} as date) as {{ event_at | replace('_at', '_date') }}
+        cast(activities.{{ event_at }} as date) as {{ event_at | replace('_at', '_date') }},
+        {{ incremental_change_columns('activities') }}
     from activities
     left join marketo_identities
         on cast(activities.lead_id as {{ dbt.type_string() }}) = marketo_identities.source_record_id

@@ -8,13 +8,17 @@ import time
 from pathlib import Path
 
 from orchestration import datagen
+from orchestration.datagen.delta import write_batches
 from orchestration.dbt import run_dbt
+from orchestration.incremental import incremental_changes
+from orchestration.landing import LoadError, load
 from orchestration.paths import (
     PROJECT_DIR,
     REFERENCE_DIR,
     SEEDS_RAW_DIR,
-    TARGET_DIR,
     bi_path,
+    landing_path,
+    target_path,
     warehouse_path,
 )
 from orchestration.publish import PublishError, publish_marts
@@ -43,15 +47,44 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _delta(args: argparse.Namespace) -> int:
+    try:
+        written = write_batches(args.batches, args.seed, landing_path(), SEEDS_RAW_DIR)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    print(
+        f"wrote {len(written)} files ({args.batches} batches, seed {args.seed}) to {landing_path()}"
+    )
+    print("load them with `fsi load`, then `fsi build`")
+    return 0
+
+
+def _load(_: argparse.Namespace) -> int:
+    try:
+        report = load(warehouse_path(), landing_path())
+    except LoadError as error:
+        raise CliError(str(error)) from error
+    print(report.summary() if report.files else f"no new files in {landing_path()}")
+    if report.count("rejected"):
+        print(f"rejected files are in {landing_path() / '_rejected'}, each with a .reason.txt")
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     command = ["build"]
     if args.full_refresh:
         command.append("--full-refresh")
+    if args.reprocess_days:
+        command += ["--vars", f"{{reprocess_days: {args.reprocess_days}}}"]
     if args.select:
         command += ["--select", *args.select]
     code = run_dbt(command, target=args.target)
     if code:
         raise CliError(f"dbt build failed (exit code {code}); the failing nodes are listed above.")
+    summary = summarise(target_path() / "run_results.json")
+    changes = incremental_changes(warehouse_path(), summary.invocation_id)
+    for model, change in changes.items():
+        print(f"  {model:<30} {change}")
     return 0
 
 
@@ -69,7 +102,7 @@ def _publish(_: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     print(f"building the warehouse at {warehouse_path()} ...", flush=True)
     code = run_dbt(["build"], target=args.target)
-    summary = summarise(TARGET_DIR / "run_results.json")
+    summary = summarise(target_path() / "run_results.json")
     if code:
         details = "\n  ".join(summary.problems) or "see the dbt output above"
         raise CliError(f"the demo build failed:\n  {details}")
@@ -115,8 +148,25 @@ def parser() -> argparse.ArgumentParser:
     )
     gen.set_defaults(func=_generate)
 
-    build = commands.add_parser("build", help="run dbt build (seeds, models, tests)")
+    delta = commands.add_parser("delta", help="write change batches into landing/")
+    delta.add_argument("--batches", type=int, default=1, help="how many batches")
+    delta.add_argument("--seed", type=int, default=1)
+    delta.set_defaults(func=_delta)
+
+    commands.add_parser(
+        "load", help="ingest new landing files into the change logs (each file once)"
+    ).set_defaults(func=_load)
+
+    build = commands.add_parser(
+        "build", help="run dbt build (seeds, models, tests); incremental models incrementally"
+    )
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    build.add_argument(
+        "--reprocess-days",
+        type=int,
+        default=0,
+        help="re-apply changes loaded in the last N days (the nightly reconciliation uses 2)",
+    )
     build.add_argument("--select", nargs="+", help="dbt node selection")
     build.set_defaults(func=_build)
 

@@ -1,12 +1,24 @@
 """Dagster definitions: `dagster dev` from the repository root loads this module."""
 
+import hashlib
+import json
 import os
+from collections.abc import Iterator
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    build_dbt_asset_selection,
+    dbt_assets,
+)
 
+from orchestration.change_logs import change_logs
 from orchestration.dbt import dbt_executable, put_dbt_on_path
-from orchestration.paths import PROFILES_DIR, PROJECT_DIR, bi_path, warehouse_path
+from orchestration.incremental import incremental_changes, row_counts
+from orchestration.landing import load, pending_files
+from orchestration.paths import PROFILES_DIR, PROJECT_DIR, bi_path, landing_path, warehouse_path
 from orchestration.publish import publish_marts
 from orchestration.quality import data_quality_counts
 from orchestration.translator import LayerDomainTranslator
@@ -21,11 +33,108 @@ dbt_project = DbtProject(
 )
 dbt_project.prepare_if_dev()
 
+# Every run that writes the warehouse carries this tag; dagster.yaml (in .dagster/, the
+# DAGSTER_HOME `make ui` uses) lets one such run go at a time, because DuckDB has one writer.
+WAREHOUSE_WRITE = {"fsi/warehouse": "write"}
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=LayerDomainTranslator())
-def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Every seed, model and test of the dbt project; tests run as asset checks."""
-    yield from dbt.cli(["build"], context=context).stream()
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key=dg.AssetKey([log.source, log.name]),
+            group_name="landing",
+            description=f"Changes to {log.source}.{log.table} ingested from "
+            f"landing/{log.source}/{log.table}/ (append-only, one row per change).",
+            kinds={"duckdb"},
+        )
+        for log in change_logs()
+    ],
+)
+def landing_changes(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+    """`fsi load`: ingest new landing files into the change logs, each file exactly once."""
+    report = load(warehouse_path(), landing_path(), progress=context.log.info)
+    context.log.info(report.summary())
+    for log in change_logs():
+        mine = [f for f in report.files if f.path.startswith(f"{log.source}/{log.table}/")]
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey([log.source, log.name]),
+            metadata={
+                "files loaded": sum(1 for f in mine if f.status == "loaded"),
+                "files rejected": sum(1 for f in mine if f.status == "rejected"),
+                "files already ingested": sum(1 for f in mine if f.status == "skipped"),
+                "changes loaded": sum(f.rows_loaded for f in mine),
+                "records rejected": sum(f.rows_rejected for f in mine),
+                "rejections": [f"{f.path}: {f.reason}" for f in mine if f.reason],
+            },
+        )
+
+
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False
+    """Rebuild the incremental models from scratch."""
+    reprocess_days: int = 0
+    """Incremental models also re-apply changes loaded in the last N days."""
+
+
+# Source metadata off: a raw source and the seed that loads it name the same table, and with
+# the metadata on, dagster-dbt cannot resolve jobs that select a subset of the dbt assets.
+translator = LayerDomainTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_source_metadata=False)
+)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
+def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
+    """Every seed, model and snapshot of the dbt project; dbt tests run as asset checks, and a
+    failing error-severity test stops everything downstream of it."""
+    args = ["build"]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    if config.reprocess_days:
+        args += ["--vars", json.dumps({"reprocess_days": config.reprocess_days})]
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # DuckDB admits no reader while dbt writes: the events wait for the run to end so that
+    # each materialisation can carry its row count and incremental changes.
+    events = list(invocation.stream())
+    yield from _with_warehouse_metadata(events, invocation)
+    if not invocation.is_successful():
+        raise dg.Failure(
+            description="dbt build failed; the failed models and tests are in the logs above.",
+        )
+
+
+def _with_warehouse_metadata(events: list, invocation) -> Iterator:
+    manifest = invocation.manifest
+    relations = {}
+    for event in events:
+        unique_id = _unique_id(event)
+        node = manifest["nodes"].get(unique_id or "", {})
+        if (
+            node.get("resource_type") in ("model", "seed", "snapshot")
+            and node.get("config", {}).get("materialized") != "view"
+        ):
+            relations[unique_id] = f'"{node["schema"]}"."{node["alias"]}"'
+    counts = row_counts(warehouse_path(), list(relations.values()))
+    run_results = invocation.get_artifact("run_results.json")
+    changes = incremental_changes(warehouse_path(), run_results["metadata"]["invocation_id"])
+    for event in events:
+        unique_id = _unique_id(event)
+        if unique_id in relations and isinstance(event, dg.Output | dg.AssetMaterialization):
+            metadata = {}
+            if relations[unique_id] in counts:
+                metadata["dagster/row_count"] = counts[relations[unique_id]]
+            name = manifest["nodes"][unique_id]["name"]
+            if name in changes:
+                metadata["rows inserted"] = changes[name].inserted
+                metadata["rows updated"] = changes[name].updated
+                metadata["rows deleted"] = changes[name].deleted
+            event = event.with_metadata({**event.metadata, **metadata})
+        yield event
+
+
+def _unique_id(event) -> str | None:
+    value = getattr(event, "metadata", {}).get("unique_id")
+    return getattr(value, "value", value)
 
 
 @dg.asset(
@@ -46,23 +155,75 @@ def bi_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "tables": len(rows),
             "rows": sum(rows.values()),
             "set aside (quarantine and unknown members)": set_aside,
+            "quarantined rows": sum(set_aside.values()),
         }
     )
+
+
+# What new landing files can change: the change logs' staging views, the incremental facts and
+# everything downstream of them (dbt selector `tag:change_log+`).
+delta_path = (
+    dg.AssetSelection.assets(landing_changes)
+    | build_dbt_asset_selection([fsi_dbt_assets], dbt_select="tag:change_log+")
+    | dg.AssetSelection.assets(bi_marts)
+)
+
+
+def _build_config(**values: object) -> dict:
+    return {"ops": {"fsi_dbt_assets": {"config": values}}}
 
 
 nightly_full_build = dg.define_asset_job(
     "nightly_full_build",
     selection=dg.AssetSelection.all(),
-    description="Full dbt build (seeds, models, tests), then publish the marts for BI.",
+    config=_build_config(full_refresh=True),
+    tags=WAREHOUSE_WRITE,
+    description="Load pending landing files, rebuild everything with dbt (seeds, models, "
+    "snapshot, tests; incremental models from scratch), then publish the marts for BI.",
+)
+delta_load = dg.define_asset_job(
+    "delta_load",
+    selection=delta_path,
+    tags=WAREHOUSE_WRITE,
+    description="Ingest new landing files, build only what they affect (incremental models "
+    "and their downstream), test it, publish the marts.",
+)
+nightly_reconciliation = dg.define_asset_job(
+    "nightly_reconciliation",
+    selection=delta_path,
+    config=_build_config(reprocess_days=2),
+    tags=WAREHOUSE_WRITE,
+    description="Re-apply every change loaded in the last 2 days to the incremental models, "
+    "so records a delta run missed (late, or loaded during a failed run) are repaired.",
 )
 
+
+@dg.sensor(job=delta_load, minimum_interval_seconds=60)
+def landing_files_sensor(context: dg.SensorEvaluationContext):
+    """Start delta_load when new files wait in landing/<source>/<table>/."""
+    files = pending_files(landing_path())
+    if not files:
+        return dg.SkipReason(f"no new files in {landing_path()}")
+    fingerprint = hashlib.sha256(
+        "\n".join(f"{p}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in files).encode()
+    ).hexdigest()
+    return dg.RunRequest(run_key=fingerprint, tags={"fsi/landing_files": str(len(files))})
+
+
 defs = dg.Definitions(
-    assets=[fsi_dbt_assets, bi_marts],
-    jobs=[nightly_full_build],
+    assets=[landing_changes, fsi_dbt_assets, bi_marts],
+    jobs=[nightly_full_build, delta_load, nightly_reconciliation],
     schedules=[
         dg.ScheduleDefinition(
             job=nightly_full_build, cron_schedule="0 2 * * *", execution_timezone="UTC"
-        )
+        ),
+        dg.ScheduleDefinition(
+            job=delta_load, cron_schedule="*/20 * * * *", execution_timezone="UTC"
+        ),
+        dg.ScheduleDefinition(
+            job=nightly_reconciliation, cron_schedule="0 4 * * *", execution_timezone="UTC"
+        ),
     ],
+    sensors=[landing_files_sensor],
     resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
 )

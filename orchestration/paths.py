@@ -10,6 +10,7 @@ PROFILES_DIR = PROJECT_DIR / "profiles"
 SEEDS_RAW_DIR = PROJECT_DIR / "seeds" / "raw"
 REFERENCE_DIR = PROJECT_DIR / "seeds" / "reference"
 TARGET_DIR = PROJECT_DIR / "target"
+STAGING_DIR = PROJECT_DIR / "models" / "staging"
 
 
 def warehouse_path() -> Path:
@@ -20,6 +21,16 @@ def warehouse_path() -> Path:
 def bi_path() -> Path:
     """The read-only copy of the marts that BI tools open (env ``FSI_BI_DUCKDB_PATH``)."""
     return _from_env("FSI_BI_DUCKDB_PATH", PROJECT_DIR / "warehouse" / "bi.duckdb")
+
+
+def target_path() -> Path:
+    """Where dbt writes its artifacts (env ``DBT_TARGET_PATH``, as dbt itself honours it)."""
+    return _from_env("DBT_TARGET_PATH", TARGET_DIR)
+
+
+def landing_path() -> Path:
+    """Where change batches arrive, one folder per source and table (env ``FSI_LANDING_DIR``)."""
+    return _from_env("FSI_LANDING_DIR", PROJECT_DIR / "landing")
 
 
 def _from_env(name: str, default: Path) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.paths import TARGET_DIR, bi_path, warehouse_path
+from orchestration.paths import bi_path, target_path, warehouse_path
 
 
 class PublishError(RuntimeError):
@@ -78,4 +78,4 @@ def publish(warehouse: Path, bi_file: Path, tables: list[MartTable]) -> dict[str
 
 def publish_marts() -> dict[str, int]:
     """Publish every mart of the last dbt parse/build from the working warehouse to the BI file."""
-    return publish(warehouse_path(), bi_path(), mart_tables(TARGET_DIR / "manifest.json"))
+    return publish(warehouse_path(), bi_path(), mart_tables(target_path() / "manifest.json"))

@@ -25,6 +25,7 @@ class RunSummary:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     elapsed_seconds: float = 0.0
+    invocation_id: str = ""
 
     def count(self, kind: str, status: str) -> int:
         return self.counts.get(kind, Counter())[status]
@@ -44,7 +45,10 @@ class RunSummary:
 def summarise(run_results_path: Path) -> RunSummary:
     """Summarise a run_results.json (statuses: success, pass, warn, error, fail, skipped)."""
     data = json.loads(run_results_path.read_text(encoding="utf-8"))
-    summary = RunSummary(elapsed_seconds=float(data.get("elapsed_time", 0.0)))
+    summary = RunSummary(
+        elapsed_seconds=float(data.get("elapsed_time", 0.0)),
+        invocation_id=data.get("metadata", {}).get("invocation_id", ""),
+    )
     for result in data["results"]:
         resource_type = result["unique_id"].split(".", 1)[0]
         kind = _KINDS.get(resource_type, resource_type)

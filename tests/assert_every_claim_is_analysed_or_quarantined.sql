@@ -1,5 +1,7 @@
 -- Nothing is lost between the claims system and the warehouse: every claim received is in
 -- fct_claims or in quarantine, never both, never neither. Returns the claims that break this.
+-- (Deleted claims are neither; a change record the loader rejected is quarantined with its
+-- batch and leaves the claim itself as it was, so it is not counted here.)
 {{ config(meta={'dagster': {'ref': {'name': 'fct_claims'}}}) }}
 
 with
@@ -8,6 +10,7 @@ received as (
 
     select claim_no
     from {{ ref('stg_claims__claims') }}
+    where not _is_deleted
 
 ),
 
@@ -22,7 +25,7 @@ quarantined as (
 
     select record_key as claim_no
     from {{ ref('quarantined_records') }}
-    where source_name = 'claims' and source_table = 'claims'
+    where source_name = 'claims' and source_table = 'claims' and batch_id is null
 
 )
 

@@ -1,11 +1,20 @@
 {#- One row per valid claim on a known, valid policy. Claims failing an expectation, or whose
-    policy is unknown or quarantined, are in quarantine.quarantined_records instead. -#}
+    policy is unknown or quarantined, are in quarantine.quarantined_records instead; a claim
+    that stops qualifying after a change is removed like a deleted one. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='claim_no',
+    on_schema_change='fail',
+    post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
+) }}
+
 with
 
 claims as (
 
     select * from {{ ref('stg_claims__claims') }}
-    where invalid_reason is null
+    where {{ changed_since_last_run() }}
 
 ),
 
@@ -48,9 +57,14 @@ final as (
         cast({{ dbt.date_trunc('month', 'claims.claim_date') }} as date) as claim_month,
         cast({{ dbt.date_trunc('month', 'claims.incident_date') }} as date) as accident_month,
         {{ dbt.datediff('claims.incident_date', 'claims.claim_date', 'day') }}
-            as days_incident_to_report
+            as days_incident_to_report,
+        {{ incremental_change_columns(
+            'claims',
+            is_deleted='claims._is_deleted or claims.invalid_reason is not null'
+            ~ ' or policies.policy_key is null',
+        ) }}
     from claims
-    inner join policies
+    left join policies
         on claims.policy_no = policies.policy_no
 
 )

@@ -1,8 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='transaction_id',
+    on_schema_change='fail',
+    post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
+) }}
+
 with
 
 transactions as (
 
     select * from {{ ref('stg_core_banking__transactions') }}
+    where {{ changed_since_last_run() }}
 
 ),
 
@@ -32,7 +41,8 @@ final as (
         transactions.amount,
         transactions.signed_amount,
         transactions.transaction_at,
-        transactions.transaction_date
+        transactions.transaction_date,
+        {{ incremental_change_columns('transactions') }}
     from transactions
     left join accounts
         on transactions.bank_account_id = accounts.bank_account_id

@@ -57,6 +57,7 @@ claims as (
         on claims.policy_no = policies.policy_no
     left join valid_policies
         on claims.policy_no = valid_policies.policy_no
+    where not claims._is_deleted
 
 ),
 
@@ -110,6 +111,19 @@ rejected as (
         1 as delivery_count
     from claims
     where invalid_reason is not null
+
+    union all
+
+    -- records of landing files the loader could not apply (see landing.rejected_records)
+    select
+        source_name,
+        source_table,
+        record_key,
+        cast(batch_id as {{ dbt.type_int() }}) as batch_id,
+        reason,
+        record as record_summary,
+        1 as delivery_count
+    from {{ ref('stg_landing__rejected_records') }}
 
 ),
 

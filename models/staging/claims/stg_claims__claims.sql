@@ -6,7 +6,7 @@ with
 source as (
 
     -- depends_on: {{ ref('raw_claims', 'claims') }}
-    select * from {{ source('claims', 'claims') }}
+    {{ current_rows('claims', 'claims', key='claim_no') }}
 
 ),
 
@@ -57,7 +57,12 @@ renamed as (
         -- dates
         incident_date,
         claim_date,
-        settlement_date
+        settlement_date,
+
+        -- changes: the latest change per key (deleted keys kept as tombstones)
+        _change_op,
+        _changed_at,
+        _is_deleted
 
     from source
 

@@ -3,7 +3,7 @@ with
 source as (
 
     -- depends_on: {{ ref('raw_core_banking', 'transactions') }}
-    select * from {{ source('core_banking', 'transactions') }}
+    {{ current_rows('core_banking', 'transactions', key='transaction_id') }}
 
 ),
 
@@ -28,7 +28,12 @@ renamed as (
         cast(transaction_at as date) as transaction_date,
 
         -- timestamps
-        transaction_at
+        transaction_at,
+
+        -- changes: the latest change per key (deleted keys kept as tombstones)
+        _change_op,
+        _changed_at,
+        _is_deleted
 
     from source
 

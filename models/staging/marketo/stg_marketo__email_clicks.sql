@@ -3,7 +3,7 @@ with
 source as (
 
     -- depends_on: {{ ref('raw_marketo', 'activity_click_email') }}
-    select * from {{ source('marketo', 'activity_click_email') }}
+    {{ current_rows('marketo', 'activity_click_email', key='id') }}
 
 ),
 
@@ -18,7 +18,12 @@ renamed as (
         platform,
 
         -- booleans
-        is_mobile_device
+        is_mobile_device,
+
+        -- changes: the latest change per key (deleted keys kept as tombstones)
+        _change_op,
+        _changed_at,
+        _is_deleted
 
     from source
 

@@ -3,14 +3,19 @@ with
 source as (
 
     -- depends_on: {{ ref('raw_marketo', 'activity_send_email') }}
-    select * from {{ source('marketo', 'activity_send_email') }}
+    {{ current_rows('marketo', 'activity_send_email', key='id') }}
 
 ),
 
 renamed as (
 
     select
-        {{ marketo_email_activity_columns('sent_at') }}
+        {{ marketo_email_activity_columns('sent_at') }},
+
+        -- changes: the latest change per key (deleted keys kept as tombstones)
+        _change_op,
+        _changed_at,
+        _is_deleted
 
     from source
 

@@ -3,7 +3,7 @@ with
 source as (
 
     -- depends_on: {{ ref('raw_marketo', 'activity_unsubscribe_email') }}
-    select * from {{ source('marketo', 'activity_unsubscribe_email') }}
+    {{ current_rows('marketo', 'activity_unsubscribe_email', key='id') }}
 
 ),
 
@@ -14,7 +14,12 @@ renamed as (
 
         -- strings
         client_ip_address,
-        webform_id
+        webform_id,
+
+        -- changes: the latest change per key (deleted keys kept as tombstones)
+        _change_op,
+        _changed_at,
+        _is_deleted
 
     from source
 

@@ -3,7 +3,7 @@ with
 source as (
 
     -- depends_on: {{ ref('raw_salesforce', 'opportunity') }}
-    select * from {{ source('salesforce', 'opportunity') }}
+    {{ current_rows('salesforce', 'opportunity', key='id') }}
 
 ),
 
@@ -40,7 +40,7 @@ renamed as (
         _fivetran_synced as synced_at
 
     from source
-    where not coalesce(is_deleted, false)
+    where not coalesce(is_deleted, false) and not _is_deleted
 
 )
 

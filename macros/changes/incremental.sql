@@ -1,0 +1,61 @@
+{#- Helpers shared by the incremental models. Each such model keeps the change columns of
+    staging (_change_op, _changed_at, _is_deleted) and stamps rows with the invocation that
+    wrote them; its config is
+
+        materialized='incremental', incremental_strategy='delete+insert', unique_key=<key>,
+        post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"]
+
+    An incremental run takes every key whose winning change was loaded after the newest change
+    already in the model (minus var reprocess_days, which the nightly reconciliation sets to 2),
+    deletes those keys and inserts their current rows; tombstones are then recorded and removed.
+    Reprocessing a key is harmless, so a rerun after a crash repairs the model. -#}
+
+{% macro changed_since_last_run(changed_at='_changed_at') -%}
+    {%- if is_incremental() -%}
+        {{ changed_at }} > (
+            select
+                {{ dbt.dateadd(
+                    'day',
+                    -1 * (var('reprocess_days', 0) | int),
+                    'coalesce(max(_changed_at), ' ~ initial_load_time() ~ ')'
+                ) }}
+            from {{ this }}
+        )
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Columns every incremental model ends with. -#}
+{% macro incremental_change_columns(relation_alias, is_deleted=none) -%}
+    {{ relation_alias }}._change_op,
+    {{ relation_alias }}._changed_at,
+    {{ is_deleted or relation_alias ~ '._is_deleted' }} as _is_deleted,
+    '{{ invocation_id }}' as _invocation_id
+{%- endmacro %}
+
+
+{#- post-hook: what this invocation did to the model, for the run metadata in Dagster and the
+    build summary of the CLI. Inserted means the winning change was a create (or the initial
+    load), updated an update, deleted a delete (or a row that no longer qualifies). -#}
+{% macro record_incremental_changes() -%}
+    {%- if is_incremental() %}
+    insert into landing.incremental_runs
+    select
+        '{{ this.identifier }}',
+        '{{ invocation_id }}',
+        {{ count_where("not _is_deleted and _change_op in ('c', 'r')") }},
+        {{ count_where("not _is_deleted and _change_op = 'u'") }},
+        {{ count_where('_is_deleted') }},
+        {{ dbt.current_timestamp() }}
+    from {{ this }}
+    where _invocation_id = '{{ invocation_id }}'
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- post-hook: drop the tombstones the run inserted for deleted keys. -#}
+{% macro remove_tombstones() -%}
+    delete from {{ this }} where _is_deleted
+{%- endmacro %}
