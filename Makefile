@@ -53,7 +53,7 @@ validate:
 
 ## ui: the Dagster UI on http://127.0.0.1:3000
 ui: install
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 ## docs: dbt docs on http://127.0.0.1:8080
 docs: install

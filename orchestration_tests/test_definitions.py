@@ -57,12 +57,72 @@ def test_dbt_tests_are_asset_checks(defs: dg.Definitions) -> None:
     assert len(checks) > 100
 
 
-def test_nightly_job_and_schedule(defs: dg.Definitions) -> None:
-    job = defs.resolve_job_def("nightly_full_build")
-    assert job is not None
-    schedule = defs.resolve_schedule_def("nightly_full_build_schedule")
-    assert schedule.cron_schedule == "0 2 * * *"
-    assert schedule.execution_timezone == "UTC"
+def test_jobs_and_their_schedules(defs: dg.Definitions) -> None:
+    crons = {
+        "nightly_full_build": "0 2 * * *",
+        "delta_load": "*/20 * * * *",
+        "nightly_reconciliation": "0 4 * * *",
+    }
+    for job_name, cron in crons.items():
+        schedule = defs.resolve_schedule_def(f"{job_name}_schedule")
+        assert (schedule.job_name, schedule.cron_schedule) == (job_name, cron)
+        assert schedule.execution_timezone == "UTC"
+    full = defs.resolve_job_def("nightly_full_build").run_config
+    assert full["ops"]["fsi_dbt_assets"]["config"] == {"full_refresh": True}
+    reconcile = defs.resolve_job_def("nightly_reconciliation").run_config
+    assert reconcile["ops"]["fsi_dbt_assets"]["config"] == {"reprocess_days": 2}
+
+
+def test_delta_load_builds_only_what_landing_files_affect(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def("delta_load")
+    selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    assert {
+        "core_banking/transactions__changes",
+        "staging/stg_core_banking__transactions",
+        "core/fct_transactions",
+        "core/fct_email_opens",
+        "core/fct_claims",
+        "marketing/customer_360",
+        "claims/loss_summary",
+        "bi_marts",
+    } <= selected
+    assert not {"core/dim_users", "raw_core_banking/transactions", "core/dim_policies"} & selected
+    # landing is upstream of staging in the lineage
+    staging = graph.get(dg.AssetKey(["staging", "stg_core_banking__transactions"]))
+    assert dg.AssetKey(["core_banking", "transactions__changes"]) in staging.parent_keys
+
+
+def test_runs_that_write_the_warehouse_never_overlap(defs: dg.Definitions) -> None:
+    import yaml
+
+    from orchestration.definitions import WAREHOUSE_WRITE
+    from orchestration.paths import PROJECT_DIR
+
+    instance = yaml.safe_load((PROJECT_DIR / ".dagster" / "dagster.yaml").read_text())
+    [(key, value)] = WAREHOUSE_WRITE.items()
+    assert {"key": key, "value": value, "limit": 1} in instance["concurrency"]["runs"][
+        "tag_concurrency_limits"
+    ]
+    for name in ("nightly_full_build", "delta_load", "nightly_reconciliation"):
+        assert defs.resolve_job_def(name).tags[key] == value
+
+
+def test_sensor_requests_a_delta_load_when_files_arrive(
+    defs: dg.Definitions, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FSI_LANDING_DIR", str(tmp_path))
+    sensor = defs.resolve_sensor_def("landing_files_sensor")
+    assert sensor.job_name == "delta_load"
+    context = dg.build_sensor_context()
+    assert isinstance(sensor.evaluate_tick(context).skip_message, str)
+    folder = tmp_path / "core_banking" / "transactions"
+    folder.mkdir(parents=True)
+    (folder / "batch-00001.jsonl").write_text("{}\n")
+    (tmp_path / "_loaded" / "core_banking" / "transactions").mkdir(parents=True)
+    (tmp_path / "_loaded" / "core_banking" / "transactions" / "old.jsonl").write_text("{}\n")
+    [request] = sensor.evaluate_tick(context).run_requests
+    assert request.tags["fsi/landing_files"] == "1"
 
 
 def test_materialising_everything_in_process_builds_and_publishes_the_marts(
@@ -70,17 +130,28 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
 ) -> None:
     import duckdb
 
-    from orchestration.definitions import bi_marts, fsi_dbt_assets
+    from orchestration.datagen.delta import write_batches
+    from orchestration.definitions import bi_marts, fsi_dbt_assets, landing_changes
+    from orchestration.paths import SEEDS_RAW_DIR
 
     warehouse, bi = tmp_path / "analytics.duckdb", tmp_path / "bi.duckdb"
+    landing = tmp_path / "landing"
     monkeypatch.setenv("FSI_DUCKDB_PATH", str(warehouse))
     monkeypatch.setenv("FSI_BI_DUCKDB_PATH", str(bi))
+    monkeypatch.setenv("FSI_LANDING_DIR", str(landing))
+    instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
-        [fsi_dbt_assets, bi_marts],
+        [landing_changes, fsi_dbt_assets, bi_marts],
         resources={"dbt": defs.resources["dbt"]},
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
     )
     assert result.success
+    fct = dg.AssetKey(["core", "fct_transactions"])
+    [materialisation] = result.asset_materializations_for_node("fsi_dbt_assets")[:0] or [
+        m for m in result.get_asset_materialization_events() if m.asset_key == fct
+    ]
+    rows_before = materialisation.materialization.metadata["dagster/row_count"].value
+    assert rows_before > 40_000
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) > 100
     not_passed = {(e.check_name, e.severity) for e in evaluations if not e.passed}
@@ -107,3 +178,21 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
     assert account_countries <= set(mart), "every country with accounts has a mart row"
     assert all(sends > 0 for sends in mart.values())
     assert accounts[0] > 100
+
+    # then a delta load: new landing files, only the affected assets, with change counts
+    write_batches(1, 5, landing, SEEDS_RAW_DIR)
+    delta = defs.resolve_job_def("delta_load").execute_in_process(instance=instance)
+    assert delta.success
+    events = {
+        m.asset_key: m.materialization.metadata for m in delta.get_asset_materialization_events()
+    }
+    assert dg.AssetKey(["core", "dim_users"]) not in events
+    assert (
+        events[dg.AssetKey(["core_banking", "transactions__changes"])]["changes loaded"].value > 0
+    )
+    changed = events[fct]
+    assert changed["rows inserted"].value > 0 and changed["rows deleted"].value > 0
+    assert changed["dagster/row_count"].value == (
+        rows_before + changed["rows inserted"].value - changed["rows deleted"].value
+    )
+    assert dg.AssetKey("bi_marts") in events

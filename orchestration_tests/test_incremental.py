@@ -58,7 +58,9 @@ def _copy(warehouse: Path, folder: Path) -> Path:
 
 def _tables(manifest: Path) -> tuple[list[str], list[str]]:
     nodes = [
-        n for n in json.loads(manifest.read_text())["nodes"].values() if n["resource_type"] == "model"
+        n
+        for n in json.loads(manifest.read_text())["nodes"].values()
+        if n["resource_type"] == "model"
     ]
     marts = [f"{n['schema']}.{n['alias']}" for n in nodes if n["fqn"][1:2] == ["marts"]]
     incremental = [
@@ -171,9 +173,7 @@ def test_deletes_updates_and_late_events_apply_by_sequence(
                 "where transaction_id in (9000001, 9000002, 42, 43)"
             ).fetchall()
         )
-        rejected = con.execute(
-            "select record_key, reason from landing.rejected_records"
-        ).fetchall()
+        rejected = con.execute("select record_key, reason from landing.rejected_records").fetchall()
         runs = con.execute(
             "select rows_inserted, rows_updated, rows_deleted from landing.incremental_runs "
             "where model_name = 'fct_transactions' order by recorded_at desc limit 1"

@@ -33,6 +33,8 @@ MUTATIONS = {
 DEFAULT_MUTATION = ("activity_date", "shift")
 # A created send needs its own campaign run: (lead, campaign, run, template) identifies a send.
 DISTINCT_ON_CREATE = {"activity_send_email": "campaign_run_id"}
+# Sends are never deleted: the deliveries, opens and clicks of a send refer to it (tested).
+NOT_DELETED = {"activity_send_email"}
 PARQUET_TABLES = {"opportunity"}
 SEQ_PER_BATCH = 1_000_000
 MALFORMED_KINDS = ("bad-json", "wrong-columns", "empty")
@@ -93,7 +95,8 @@ def _batch_records(
         records.append({**row, "_op": "c", "_seq": next(seq)})
     for row in rng.sample(live, min(len(live), n // 3)):  # updates
         records.append({**_mutate(rng, log, dict(row)), "_op": "u", "_seq": next(seq)})
-    for row in rng.sample(live, min(len(live), max(1, n // 10))):  # deletes
+    deletes = 0 if log.table in NOT_DELETED else max(1, n // 10)
+    for row in rng.sample(live, min(len(live), deletes)):  # deletes
         deleted.add(row[log.key])
         records.append({**row, "_op": "d", "_seq": next(seq)})
     # late event: an update older than everything of this batch (loses to any newer change)
