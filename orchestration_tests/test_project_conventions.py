@@ -91,15 +91,18 @@ def test_no_model_has_seven_or_more_parents(manifest: dict) -> None:
 
 
 def test_every_source_has_freshness(manifest: dict) -> None:
-    """Fivetran sources on their sync column; others on their own load timestamp. A static
-    list (meta static_reference) is the only exception."""
+    """Fivetran sources on their sync column; change logs on their load time; others on their
+    own load timestamp. A static list (meta static_reference) is the only exception."""
     for source in manifest["sources"].values():
         if source["meta"].get("static_reference"):
             continue
         freshness = source["freshness"] or {}
         assert freshness.get("warn_after", {}).get("count"), source["unique_id"]
         assert source["loaded_at_field"], source["unique_id"]
-        if source["source_name"] in ("salesforce", "marketo"):
+        if "change_log" in source["tags"]:
+            # fresh when changes keep arriving: the time the loader appended them
+            assert source["loaded_at_field"] == "_loaded_at", source["unique_id"]
+        elif source["source_name"] in ("salesforce", "marketo"):
             assert source["loaded_at_field"] == "_fivetran_synced", source["unique_id"]
 
 
@@ -116,3 +119,15 @@ def test_documented_columns_are_the_built_columns(manifest: dict) -> None:
         if _layer(node) in ("core", "marts", "intermediate"):
             documented = list(node["columns"])
             assert documented == built[(node["schema"], node["alias"])], node["name"]
+
+
+def test_every_mart_feeds_a_declared_dashboard(manifest: dict) -> None:
+    """BI dashboards are dbt exposures; a mart no dashboard reads is either missing from an
+    exposure or not needed."""
+    used = {
+        node
+        for exposure in manifest["exposures"].values()
+        for node in exposure["depends_on"]["nodes"]
+    }
+    marts = {uid for uid, node in _models(manifest).items() if _layer(node) == "marts"}
+    assert marts - used == set()
