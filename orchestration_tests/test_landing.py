@@ -170,5 +170,13 @@ def test_delta_batches_are_reproducible_and_numbered_after_the_last(tmp_path: Pa
     assert any(r["_seq"] < 1_000_000 for r in records), "a late event from an earlier sequence"
     assert any(r["transaction_id"] is None for r in records)
     assert (tmp_path / "a/salesforce/opportunity/batch-00001.parquet").exists()
+    # a Debezium feed carries its own operation and sequence: they agree with _op and _seq
+    events = [
+        json.loads(line)
+        for line in (tmp_path / "a/core_banking/customer_patterns/batch-00002.jsonl").open()
+    ]
+    assert all(e["op"] == e["_op"] and e["batch_id"] == "2" for e in events)
+    by_seq = sorted(events, key=lambda e: e["_seq"])
+    assert [e["datetime_updated"] for e in by_seq] == sorted(e["datetime_updated"] for e in events)
     malformed = [p for p in first if "-" in p.stem.removeprefix("batch-")]
     assert len(malformed) == 2

@@ -8,17 +8,6 @@
     _changed_at (when the winning change was loaded; 1900-01-01 for the initial load),
     _is_deleted, and the bookkeeping _change_seq, _batch_id, _change_line, _change_rank. -#}
 {% macro current_rows(source_name, table_name, key) -%}
-    {%- set initial = source(source_name, table_name) -%}
-    {%- set changes_exist = false -%}
-    {%- if model.resource_type != 'unit_test' -%}
-        {#- a unit test gives only the raw table as input: the change log plays no part -#}
-        {%- set changes = source(source_name, table_name ~ '__changes') -%}
-        {%- if execute -%}
-            {%- set changes_exist = adapter.get_relation(
-                database=changes.database, schema=changes.schema, identifier=changes.identifier
-            ) is not none -%}
-        {%- endif -%}
-    {%- endif -%}
     select *
     from (
         select
@@ -33,33 +22,50 @@
                     _batch_id desc,
                     _change_line desc
             ) as _change_rank
-        from (
-            select
-                *,
-                'r' as _change_op,
-                cast(0 as {{ dbt.type_bigint() }}) as _change_seq,
-                cast(0 as {{ dbt.type_bigint() }}) as _batch_id,
-                cast(0 as {{ dbt.type_bigint() }}) as _change_line,
-                {{ initial_load_time() }} as _changed_at
-            from {{ initial }}
-            {%- if changes_exist %}
-
-            union all
-
-            select
-                {%- for column in adapter.get_columns_in_relation(initial) %}
-                {{ column.name }},
-                {%- endfor %}
-                _op,
-                _seq,
-                _batch_id,
-                _line,
-                _loaded_at
-            from {{ changes }}
-            {%- endif %}
-        ) as all_changes
+        from ({{ all_changes(source_name, table_name) }}) as all_changes
     ) as ranked
     where _change_rank = 1
+{%- endmacro %}
+
+
+{#- Every row of the initial load (as _change_op r, _change_seq 0) and every change of the
+    change log, with the raw table's columns and _change_op, _change_seq, _batch_id,
+    _change_line, _changed_at. -#}
+{% macro all_changes(source_name, table_name) -%}
+    {%- set initial = source(source_name, table_name) -%}
+    {%- set changes_exist = false -%}
+    {%- if model.resource_type != 'unit_test' -%}
+        {#- a unit test gives only the raw table as input: the change log plays no part -#}
+        {%- set changes = source(source_name, table_name ~ '__changes') -%}
+        {%- if execute -%}
+            {%- set changes_exist = adapter.get_relation(
+                database=changes.database, schema=changes.schema, identifier=changes.identifier
+            ) is not none -%}
+        {%- endif -%}
+    {%- endif -%}
+    select
+        *,
+        'r' as _change_op,
+        cast(0 as {{ dbt.type_bigint() }}) as _change_seq,
+        cast(0 as {{ dbt.type_bigint() }}) as _batch_id,
+        cast(0 as {{ dbt.type_bigint() }}) as _change_line,
+        {{ initial_load_time() }} as _changed_at
+    from {{ initial }}
+    {%- if changes_exist %}
+
+    union all
+
+    select
+        {%- for column in adapter.get_columns_in_relation(initial) %}
+        {{ column.name }},
+        {%- endfor %}
+        _op,
+        _seq,
+        _batch_id,
+        _line,
+        _loaded_at
+    from {{ changes }}
+    {%- endif %}
 {%- endmacro %}
 
 

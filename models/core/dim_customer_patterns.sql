@@ -2,13 +2,33 @@
     the highest sequence (changed_at) wins, so changes arriving out of order or twice are
     harmless, and a delete removes the customer for good: an older update arriving after it
     has a lower sequence and never brings the row back. On equal sequences the tie is broken
-    deterministically: delete, then update, then create, then snapshot read; then change_id. -#}
+    deterministically: delete, then update, then create, then snapshot read; then change_id,
+    then the latest batch.
+    Incremental: a run recomputes the customers with events loaded since the last run. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    on_schema_change='fail',
+    post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
+) }}
 with
+
+changed_customers as (
+
+    select distinct customer_id
+    from {{ ref('stg_core_banking__customer_pattern_changes') }}
+    where {{ changed_since_last_run() }}
+
+),
 
 changes as (
 
-    select * from {{ ref('stg_core_banking__customer_pattern_changes') }}
-    where invalid_reason is null
+    select *
+    from {{ ref('stg_core_banking__customer_pattern_changes') }}
+    where
+        invalid_reason is null
+        and customer_id in (select changed_customers.customer_id from changed_customers)
 
 ),
 
@@ -26,9 +46,12 @@ ranked as (
                     when 'c' then 2
                     else 1
                 end desc,
-                change_id desc
+                change_id desc,
+                -- the same event delivered in several batches: the latest delivery
+                batch_id desc
         ) as recency_rank,
-        count(*) over (partition by customer_id) as change_count
+        count(*) over (partition by customer_id) as change_count,
+        max(_changed_at) over (partition by customer_id) as last_loaded_at
     from changes
 
 ),
@@ -50,9 +73,16 @@ final as (
         change_operation as last_change_operation,
         changed_at as last_changed_at,
         batch_id as last_batch_id,
-        change_count
+        change_count,
+        change_operation as _change_op,
+        last_loaded_at as _changed_at,
+        change_operation = 'd' as _is_deleted,
+        '{{ invocation_id }}' as _invocation_id
     from latest
+    {#- an incremental run writes deleted customers as tombstones; the post-hook removes them #}
+    {%- if not is_incremental() %}
     where change_operation != 'd'
+    {%- endif %}
 
 )
 

@@ -29,10 +29,15 @@ MUTATIONS = {
     "transactions": ("amount", "scale"),
     "claims": ("adjustment_expenses", "scale"),
     "opportunity": ("amount", "scale"),
+    "customer_patterns": ("after_avg_monthly_spend", "scale"),
 }
 DEFAULT_MUTATION = ("activity_date", "shift")
 # A created send needs its own campaign run: (lead, campaign, run, template) identifies a send.
 DISTINCT_ON_CREATE = {"activity_send_email": "campaign_run_id"}
+# Change feeds that carry their own operation, sequence and batch (Debezium-shaped): a landing
+# record repeats _op in the operation column, and its sequence is a time derived from _seq.
+EVENT_COLUMNS = {"customer_patterns": ("op", "datetime_updated", "batch_id")}
+EVENT_EPOCH = datetime(2026, 11, 1)
 # Sends are never deleted: the deliveries, opens and clicks of a send refer to it (tested).
 NOT_DELETED = {"activity_send_email"}
 PARQUET_TABLES = {"opportunity"}
@@ -115,8 +120,21 @@ def _batch_records(
     column, _ = MUTATIONS.get(log.table, DEFAULT_MUTATION)
     unparsable = dict(rng.choice(live))
     records.append({**unparsable, column: "n/a", "_op": "u", "_seq": next(seq)})
+    if log.table in EVENT_COLUMNS:
+        records = [_as_event(log, batch, record) for record in records]
     rng.shuffle(records)
     return records
+
+
+def _as_event(log: ChangeLog, batch: int, record: dict) -> dict:
+    op, sequence, batch_column = EVENT_COLUMNS[log.table]
+    at = EVENT_EPOCH + timedelta(milliseconds=record["_seq"])
+    return {
+        **record,
+        op: record["_op"],
+        sequence: at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+        batch_column: str(batch),
+    }
 
 
 def _mutate(rng: random.Random, log: ChangeLog, row: dict) -> dict:

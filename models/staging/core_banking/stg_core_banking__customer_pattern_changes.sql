@@ -1,13 +1,14 @@
-{#- One row per distinct change event per batch, typed where the values parse, with the reason
-    the row is invalid (null when valid). An event delivered twice in one batch is one row
-    (delivery_count 2). Invalid rows are not dropped here: core applies the valid ones and the
-    quarantine model keeps the rest with their reason and batch. -#}
+{#- One row per distinct change event per batch (initial load and landing files), typed where
+    the values parse, with the reason the row is invalid (null when valid). An event delivered
+    twice in one batch is one row (delivery_count 2). Invalid rows are not dropped here: core
+    applies the valid ones and the quarantine model keeps the rest with their reason and batch.
+-#}
 with
 
 source as (
 
     -- depends_on: {{ ref('raw_core_banking', 'customer_patterns') }}
-    select * from {{ source('core_banking', 'customer_patterns') }}
+    {{ all_changes('core_banking', 'customer_patterns') }}
 
 ),
 
@@ -24,7 +25,8 @@ deduplicated as (
         after_preferred_channel,
         after_spending_pattern,
         after_avg_monthly_spend,
-        count(*) as delivery_count
+        count(*) as delivery_count,
+        max(_changed_at) as _changed_at
     from source
     group by
         batch_id,
@@ -93,8 +95,10 @@ renamed as (
         parsed_before_avg_monthly_spend as before_avg_monthly_spend,
         parsed_after_avg_monthly_spend as after_avg_monthly_spend,
 
-        -- timestamps: the change sequence
-        parsed_changed_at as changed_at
+        -- timestamps: the change sequence, and when the event was loaded (initial load:
+        -- 1900-01-01; later events: when `fsi load` appended them to the change log)
+        parsed_changed_at as changed_at,
+        _changed_at
 
     from typed
 
