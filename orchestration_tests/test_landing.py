@@ -99,6 +99,20 @@ def test_bad_files_are_set_aside_with_a_reason_and_good_files_still_load(
     assert ledger == [("loaded", 1), ("rejected", 4)]
 
 
+def _load_killed_in(
+    step: str, warehouse: Path, lands: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run `fsi load` and kill it when it reaches one of the loader's steps."""
+
+    def killed(*_: object) -> None:
+        raise KeyboardInterrupt("killed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(landing, step, killed)
+        with pytest.raises(KeyboardInterrupt):
+            load(warehouse, lands, progress=lambda _: None)
+
+
 def test_a_load_killed_after_its_commit_is_not_applied_twice(
     warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,13 +120,7 @@ def test_a_load_killed_after_its_commit_is_not_applied_twice(
     _write(lands, "core_banking/transactions/batch-00001.jsonl", json.dumps(TRANSACTION) + "\n")
     before = _changes(warehouse)
 
-    def crash(*_: object) -> None:
-        raise KeyboardInterrupt("killed")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(landing, "_move", crash)
-        with pytest.raises(KeyboardInterrupt):
-            load(warehouse, lands, progress=lambda _: None)
+    _load_killed_in("_move", warehouse, lands, monkeypatch)
     assert landing.pending_files(lands), "the file is still waiting"
     again = load(warehouse, lands, progress=lambda _: None)
     assert [f.status for f in again.files] == ["skipped"]
@@ -130,13 +138,7 @@ def test_a_load_killed_before_its_commit_leaves_nothing_behind(
     _write(lands, "core_banking/transactions/batch-00001.jsonl", json.dumps(TRANSACTION) + "\n")
     before = _changes(warehouse)
 
-    def crash(*_: object) -> None:
-        raise KeyboardInterrupt("killed")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(landing, "_record_file", crash)
-        with pytest.raises(KeyboardInterrupt):
-            load(warehouse, lands, progress=lambda _: None)
+    _load_killed_in("_record_file", warehouse, lands, monkeypatch)
     assert _changes(warehouse) == before, "the transaction was rolled back"
     again = load(warehouse, lands, progress=lambda _: None)
     assert [f.status for f in again.files] == ["loaded"]
