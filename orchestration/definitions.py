@@ -55,16 +55,16 @@ def landing_changes(context: dg.AssetExecutionContext) -> Iterator[dg.Materializ
     report = load(warehouse_path(), landing_path(), progress=context.log.info)
     context.log.info(report.summary())
     for log in change_logs():
-        mine = [f for f in report.files if f.path.startswith(f"{log.source}/{log.table}/")]
+        mine = report.for_table(log.source, log.table)
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey([log.source, log.name]),
             metadata={
-                "files loaded": sum(1 for f in mine if f.status == "loaded"),
-                "files rejected": sum(1 for f in mine if f.status == "rejected"),
-                "files already ingested": sum(1 for f in mine if f.status == "skipped"),
-                "changes loaded": sum(f.rows_loaded for f in mine),
-                "records rejected": sum(f.rows_rejected for f in mine),
-                "rejections": [f"{f.path}: {f.reason}" for f in mine if f.reason],
+                "files loaded": mine.count("loaded"),
+                "files rejected": mine.count("rejected"),
+                "files already ingested": mine.count("skipped"),
+                "changes loaded": mine.rows_loaded,
+                "records rejected": mine.rows_rejected,
+                "rejections": [f"{f.path}: {f.reason}" for f in mine.files if f.reason],
             },
         )
 

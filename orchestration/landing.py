@@ -29,7 +29,7 @@ REJECTED_DIR = "_rejected"
 READERS = {".jsonl": "read_json", ".json": "read_json", ".parquet": "read_parquet"}
 CHANGE_COLUMNS = ("_op", "_seq")
 # what a change log adds to the raw table's columns (see macros/changes/change_logs.sql)
-LOG_COLUMNS = ("_op", "_seq", "_batch_id", "_line", "_loaded_at")
+LOG_COLUMNS = (*CHANGE_COLUMNS, "_batch_id", "_line", "_loaded_at")
 
 
 class LoadError(Exception):
@@ -63,6 +63,10 @@ class LoadReport:
     @property
     def rows_rejected(self) -> int:
         return sum(result.rows_rejected for result in self.files)
+
+    def for_table(self, source: str, table: str) -> LoadReport:
+        """The part of the report about one change log's folder."""
+        return LoadReport([f for f in self.files if f.path.startswith(f"{source}/{table}/")])
 
     def summary(self) -> str:
         return (

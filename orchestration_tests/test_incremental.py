@@ -21,6 +21,7 @@ from orchestration.datagen.delta import write_batches
 from orchestration.dbt import dbt_env, dbt_executable
 from orchestration.landing import LOADED_DIR, load
 from orchestration.paths import PROJECT_DIR, SEEDS_RAW_DIR
+from orchestration.publish import mart_tables
 
 MODELS_ONLY = ["--exclude-resource-type", "test", "unit_test"]
 # what the delta_load job builds: everything downstream of the change logs
@@ -57,16 +58,14 @@ def _copy(warehouse: Path, folder: Path) -> Path:
 
 
 def _tables(manifest: Path) -> tuple[list[str], list[str]]:
-    nodes = [
-        n
-        for n in json.loads(manifest.read_text())["nodes"].values()
-        if n["resource_type"] == "model"
-    ]
-    marts = [f"{n['schema']}.{n['alias']}" for n in nodes if n["fqn"][1:2] == ["marts"]]
+    """The marts (as published) and the incremental models, as ``schema.table``."""
+    marts = [f"{t.schema}.{t.name}" for t in mart_tables(manifest)]
     incremental = [
-        f"{n['schema']}.{n['alias']}" for n in nodes if n["config"]["materialized"] == "incremental"
+        f"{n['schema']}.{n['alias']}"
+        for n in json.loads(manifest.read_text())["nodes"].values()
+        if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"
     ]
-    return sorted(marts), sorted(incremental)
+    return marts, sorted(incremental)
 
 
 @pytest.fixture(scope="module")
