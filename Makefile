@@ -10,7 +10,9 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test test-dbt lint test-python validate ui docs clean
+SCALE ?= 10
+
+.PHONY: install demo test test-dbt lint test-python validate ui docs bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -50,6 +52,10 @@ test-python:
 validate:
 	FSI_TARGET=ci $(BIN)/dbt parse --quiet
 	FSI_TARGET=ci $(BIN)/dagster definitions validate
+
+## bench: time every phase at SCALE (default 10; 100 = 10M transactions), results in bench/results/
+bench: install
+	$(BIN)/fsi bench --scale $(SCALE)
 
 ## ui: the Dagster UI on http://127.0.0.1:3000
 ui: install

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from orchestration import datagen
+from orchestration.bench import BenchError, markdown, run_bench
 from orchestration.datagen.delta import write_batches
-from orchestration.dbt import run_dbt
+from orchestration.dbt import keep_raw_args, run_dbt
+from orchestration.delta_state import (
+    DELTA_SELECTION,
+    changes_seen,
+    project_fingerprint,
+    record_delta_build,
+    up_to_date,
+)
+from orchestration.extracts import ExtractError, load_extracts
 from orchestration.incremental import incremental_changes
 from orchestration.landing import LoadError, load
 from orchestration.paths import (
@@ -36,7 +46,14 @@ def _generate(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     try:
-        written = datagen.generate(args.scale, args.seed, Path(out), REFERENCE_DIR)
+        written = datagen.generate(
+            args.scale,
+            args.seed,
+            Path(out),
+            REFERENCE_DIR,
+            SEEDS_RAW_DIR,
+            progress=lambda table: print(f"  {time.perf_counter() - started:6.1f}s {table}"),
+        )
     except ValueError as error:
         raise CliError(str(error)) from error
     files = sum(len(paths) for paths in written.values())
@@ -59,7 +76,9 @@ def _delta(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(_: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace) -> int:
+    if args.initial:
+        return _load_initial(Path(args.initial))
     try:
         report = load(warehouse_path(), landing_path())
     except LoadError as error:
@@ -67,6 +86,21 @@ def _load(_: argparse.Namespace) -> int:
     print(report.summary() if report.files else f"no new files in {landing_path()}")
     if report.count("rejected"):
         print(f"rejected files are in {landing_path() / '_rejected'}, each with a .reason.txt")
+    return 0
+
+
+def _load_initial(directory: Path) -> int:
+    started = time.perf_counter()
+    try:
+        rows = load_extracts(warehouse_path(), directory)
+    except ExtractError as error:
+        raise CliError(str(error)) from error
+    for relation, count in rows.items():
+        print(f"  {relation:<45} {count:>12,} rows")
+    print(
+        f"loaded {len(rows)} raw tables from {directory} into {warehouse_path()} "
+        f"in {time.perf_counter() - started:.1f}s; build with `fsi build --keep-raw`"
+    )
     return 0
 
 
@@ -78,10 +112,28 @@ def _build(args: argparse.Namespace) -> int:
         command += ["--vars", f"{{reprocess_days: {args.reprocess_days}}}"]
     if args.select:
         command += ["--select", *args.select]
+    if args.keep_raw:
+        command += keep_raw_args()
+    if not args.unit_tests:
+        command += ["--exclude-resource-type", "unit_test"]
+    if args.delta:
+        if args.select or args.full_refresh:
+            raise CliError("--delta builds the delta path; leave out --select and --full-refresh")
+        fingerprint, seen = project_fingerprint(), changes_seen(warehouse_path())
+        last = None if args.reprocess_days else up_to_date(warehouse_path(), seen, fingerprint)
+        if last:
+            print(
+                "nothing to build: no change was loaded and no model changed since delta "
+                f"build {last} (a full build is `fsi build`)"
+            )
+            return 0
+        command += ["--select", DELTA_SELECTION]
     code = run_dbt(command, target=args.target)
     if code:
         raise CliError(f"dbt build failed (exit code {code}); the failing nodes are listed above.")
     summary = summarise(target_path() / "run_results.json")
+    if args.delta:
+        record_delta_build(warehouse_path(), summary.invocation_id, seen, fingerprint)
     changes = incremental_changes(warehouse_path(), summary.invocation_id)
     for model, change in changes.items():
         print(f"  {model:<30} {change}")
@@ -130,6 +182,23 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    target = args.target or os.environ.get("FSI_TARGET", "dev")
+    try:
+        result, path = run_bench(
+            args.scale,
+            target,
+            dagster=not args.no_dagster,
+            keep=Path(args.keep) if args.keep else None,
+        )
+    except (BenchError, ValueError) as error:
+        raise CliError(str(error)) from error
+    print()
+    print(markdown(result))
+    print(f"\nresults: {path}")
+    return 0
+
+
 def _dbt(args: argparse.Namespace) -> int:
     return run_dbt(args.dbt_args, target=args.target)
 
@@ -153,9 +222,16 @@ def parser() -> argparse.ArgumentParser:
     delta.add_argument("--seed", type=int, default=1)
     delta.set_defaults(func=_delta)
 
-    commands.add_parser(
+    load_parser = commands.add_parser(
         "load", help="ingest new landing files into the change logs (each file once)"
-    ).set_defaults(func=_load)
+    )
+    load_parser.add_argument(
+        "--initial",
+        metavar="DIR",
+        help="instead: replace the raw tables with DIR/<source>/<table>.parquet "
+        "(from `fsi generate --scale N`)",
+    )
+    load_parser.set_defaults(func=_load)
 
     build = commands.add_parser(
         "build", help="run dbt build (seeds, models, tests); incremental models incrementally"
@@ -168,6 +244,22 @@ def parser() -> argparse.ArgumentParser:
         help="re-apply changes loaded in the last N days (the nightly reconciliation uses 2)",
     )
     build.add_argument("--select", nargs="+", help="dbt node selection")
+    build.add_argument(
+        "--delta",
+        action="store_true",
+        help=f"build only what the change logs feed ({DELTA_SELECTION}); "
+        "skipped when nothing was loaded and no model changed since the last delta build",
+    )
+    build.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run the dbt unit tests (`make test` and `fsi demo` always do)",
+    )
+    build.add_argument(
+        "--keep-raw",
+        action="store_true",
+        help="do not reseed the raw tables (they came from `fsi load --initial`)",
+    )
     build.set_defaults(func=_build)
 
     commands.add_parser("publish", help="publish the marts to the BI file atomically").set_defaults(
@@ -176,6 +268,16 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="build everything, publish, print a summary").set_defaults(
         func=_demo
     )
+    bench = commands.add_parser(
+        "bench",
+        help="time generate, load, full build, publish, delta and 0-change runs at a scale",
+    )
+    bench.add_argument("--scale", type=int, default=10, help="data scale (100 = 10M transactions)")
+    bench.add_argument("--no-dagster", action="store_true", help="skip the Dagster full build")
+    bench.add_argument(
+        "--keep", metavar="DIR", help="keep the bench's warehouse and logs under DIR"
+    )
+    bench.set_defaults(func=_bench)
     dbt = commands.add_parser("dbt", help="run any dbt command with the project's settings")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
     dbt.set_defaults(func=_dbt)

@@ -8,7 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.paths import PROFILES_DIR, PROJECT_DIR, warehouse_path
+from orchestration.paths import PROFILES_DIR, PROJECT_DIR, SEEDS_RAW_DIR, warehouse_path
+
+
+def keep_raw_args() -> list[str]:
+    """dbt arguments that leave the raw tables alone (they came from `fsi load --initial`):
+    exclude the packages that seed them at scale 1 (seeds/raw/<source>/)."""
+    packages = sorted(path.name for path in SEEDS_RAW_DIR.iterdir() if path.is_dir())
+    # one space-separated value (a union), which dagster-dbt passes through unchanged
+    return ["--exclude", " ".join(f"package:raw_{name}" for name in packages)]
 
 
 def dbt_env(target: str | None = None) -> dict[str, str]:
@@ -18,6 +26,9 @@ def dbt_env(target: str | None = None) -> dict[str, str]:
     env.setdefault("FSI_DUCKDB_PATH", str(warehouse_path()))
     if target:
         env["FSI_TARGET"] = target
+    # Name the target explicitly, as dagster-dbt does (--target): dbt keeps its partial parse
+    # only while the target argument is the same.
+    env["DBT_TARGET"] = env.get("FSI_TARGET") or "dev"
     return env
 
 

@@ -61,3 +61,23 @@ def test_data_quality_counts_read_from_the_warehouse_and_empty_before_a_build(
         ("marketo", "email sends to unknown people", 59),
         ("core_banking", "quarantined customer_patterns: null key", 3),
     ]
+
+
+def test_initial_load_from_an_empty_directory_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FSI_DUCKDB_PATH", str(tmp_path / "analytics.duckdb"))
+    assert main(["load", "--initial", str(tmp_path / "nothing")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fsi load: no extract files (<source>/<table>.parquet) in")
+    assert "fsi generate --scale N --out DIR" in err
+
+
+def test_delta_build_refuses_a_selection(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--delta", "--select", "marts"]) == 1
+    assert "--delta builds the delta path" in capsys.readouterr().err
+
+
+def test_bench_refuses_a_bad_scale(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--scale", "0"]) == 1
+    assert "scale must be at least 1" in capsys.readouterr().err

@@ -196,3 +196,15 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
         rows_before + changed["rows inserted"].value - changed["rows deleted"].value
     )
     assert dg.AssetKey("bi_marts") in events
+
+    # and a delta load with nothing new builds nothing: no dbt asset is materialised again
+    quiet = defs.resolve_job_def("delta_load").execute_in_process(instance=instance)
+    assert quiet.success
+    rebuilt = {m.asset_key for m in quiet.get_asset_materialization_events()}
+    assert fct not in rebuilt and dg.AssetKey(["marketing", "customer_360"]) not in rebuilt
+    messages = [
+        record.user_message
+        for record in instance.all_logs(quiet.run_id)
+        if "nothing to build" in record.user_message
+    ]
+    assert messages and "no change loaded and no model changed" in messages[0]

@@ -2,7 +2,8 @@
     every run, and the loader after it, finds them. Nothing in them is derived: the change logs
     are the raw history of what arrived, the ledger says which landing files were ingested. -#}
 
-{#- on-run-start: the landing ledger, rows the loader rejected, and the incremental audit. -#}
+{#- on-run-start: the landing ledger, rows the loader rejected, the incremental audit, and the
+    delta builds that succeeded (what they had seen, so a build with nothing new can be skipped). -#}
 {% macro create_landing_tables() %}
     {%- set statements = [
         "create schema if not exists landing",
@@ -36,6 +37,13 @@
             rows_updated " ~ dbt.type_bigint() ~ ",
             rows_deleted " ~ dbt.type_bigint() ~ ",
             recorded_at " ~ dbt.type_timestamp() ~ "
+        )",
+        "create table if not exists landing.delta_builds (
+            invocation_id " ~ dbt.type_string() ~ ",
+            project_fingerprint " ~ dbt.type_string() ~ ",
+            changes_loaded " ~ dbt.type_bigint() ~ ",
+            changes_loaded_through " ~ dbt.type_timestamp() ~ ",
+            finished_at " ~ dbt.type_timestamp() ~ "
         )",
     ] -%}
     {%- if execute -%}

@@ -1,0 +1,486 @@
+"""`fsi bench --scale N`: how far the project goes on this machine.
+
+On a fresh temporary warehouse it runs every phase as its own process (so the peak memory of
+each is its own), through the same commands a user runs:
+
+  generate      fsi generate --scale N          (vectorised, typed parquet)
+  load          fsi load --initial DIR          (the raw tables)
+  dbt parse     fsi dbt parse                   (dbt reuses it while the project is unchanged)
+  dbt build     fsi build --full-refresh --keep-raw   (every model, snapshot and data test)
+  publish       fsi publish
+  engine floor  the compiled SQL of every model of that build, in DAG order, in one DuckDB
+                connection: no dbt, no Dagster, no tests (on a copy of the warehouse)
+  dagster       the same full build through Dagster in-process (`materialize`)
+  delta         a batch changing 1 % of every change-log table: fsi load, then the delta
+                path `fsi build --delta`
+  0-change      fsi load and `fsi build --delta` again with nothing new
+
+It prints a markdown table and writes ``bench/results/<date>-scale<N>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from orchestration.datagen.scale import replicas_for
+from orchestration.datagen.scale_delta import write_proportional_batch
+from orchestration.paths import PROFILES_DIR, PROJECT_DIR
+
+RESULTS_DIR = PROJECT_DIR / "bench" / "results"
+TARGETS = {
+    "dbt build (s), scale 100": 60.0,
+    "dbt build / engine floor": 1.3,
+    "dagster / dbt build": 1.2,
+    "delta build / full build": 0.10,
+    "0-change build (s)": 8.0,
+    "peak memory (GiB)": 4.0,
+}
+
+
+class BenchError(RuntimeError):
+    """A phase failed; the message names it and where its log is."""
+
+
+@dataclass
+class Phase:
+    name: str
+    seconds: float
+    peak_rss_mib: float
+    command: str
+    rows: int | None = None
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Bench:
+    scale: int
+    target: str
+    workdir: Path
+    phases: list[Phase] = field(default_factory=list)
+    progress: bool = True
+
+    # -- running ------------------------------------------------------------------------
+    @property
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            FSI_TARGET=self.target,
+            FSI_DUCKDB_PATH=str(self.warehouse),
+            FSI_BI_DUCKDB_PATH=str(self.workdir / "bi.duckdb"),
+            FSI_LANDING_DIR=str(self.workdir / "landing"),
+            DBT_TARGET_PATH=str(self.workdir / "target"),
+            DBT_PROFILES_DIR=str(PROFILES_DIR),
+        )
+        env.setdefault("FSI_DUCKDB_TEMP_DIRECTORY", str(self.workdir / "spill"))
+        return env
+
+    @property
+    def warehouse(self) -> Path:
+        return self.workdir / "warehouse" / "analytics.duckdb"
+
+    def say(self, message: str) -> None:
+        if self.progress:
+            print(f"[bench] {message}", flush=True)
+
+    def run(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Phase:
+        """Run one phase as a child process; its wall time and peak RSS are the phase's."""
+        log = self.workdir / "logs" / f"{len(self.phases):02d}-{name.replace(' ', '-')}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.say(f"{name}: {' '.join(argv)}")
+        started = time.perf_counter()
+        with log.open("w") as out:
+            child = subprocess.Popen(
+                argv, cwd=PROJECT_DIR, env=env or self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+            _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-25:])
+            raise BenchError(f"{name} failed (exit {child.returncode}); log {log}:\n{tail}")
+        phase = Phase(name, round(seconds, 2), round(usage.ru_maxrss / 1024, 1), " ".join(argv))
+        self.phases.append(phase)
+        self.say(f"{name}: {seconds:.1f}s, peak {phase.peak_rss_mib:,.0f} MiB")
+        return phase
+
+    def fsi(self, name: str, *args: str) -> Phase:
+        return self.run(name, [sys.executable, "-m", "orchestration.cli", *args])
+
+    def helper(self, name: str, *args: str) -> Phase:
+        return self.run(name, [sys.executable, "-m", "orchestration.bench", *args])
+
+    # -- the phases ---------------------------------------------------------------------
+    def execute(self, dagster: bool = True) -> dict:
+        extract = self.workdir / "extract"
+        gen = self.fsi("generate", "generate", "--scale", str(self.scale), "--out", str(extract))
+        gen.detail["replicas"] = replicas_for(self.scale)
+        load = self.fsi("load", "load", "--initial", str(extract))
+        raw = _table_rows(self.warehouse, schema_like="raw_%")
+        load.rows = sum(raw.values())
+        load.detail["tables"] = raw
+
+        # parsing is its own phase: in steady state dbt reuses its partial parse
+        self.fsi("dbt parse", "dbt", "parse")
+        build = self.fsi("dbt build", "build", "--full-refresh", "--keep-raw")
+        build.detail = _run_results(self.workdir / "target" / "run_results.json")
+        built = _model_rows(self.warehouse, self.workdir / "target" / "run_results.json")
+        build.rows = sum(built.values())
+        build.detail["rows per model"] = built
+        self.fsi("publish", "publish")
+
+        floor_dir = self.workdir / "floor"
+        floor_dir.mkdir()
+        shutil.copy(self.warehouse, floor_dir / self.warehouse.name)
+        for artifact in ("run_results.json", "manifest.json"):
+            shutil.copy(self.workdir / "target" / artifact, floor_dir / artifact)
+        floor = self.helper(
+            "engine floor",
+            "floor",
+            str(floor_dir / "run_results.json"),
+            str(floor_dir / "manifest.json"),
+            str(floor_dir / self.warehouse.name),
+        )
+        floor.detail = json.loads((floor_dir / "floor.json").read_text())
+        shutil.rmtree(floor_dir)
+
+        if dagster:
+            self.helper("dagster", "dagster")
+
+        self.say("writing a 1 % change batch")
+        started = time.perf_counter()
+        files = write_proportional_batch(self.warehouse, self.workdir / "landing", 0.01)
+        self.phases.append(
+            Phase(
+                "delta generate",
+                round(time.perf_counter() - started, 2),
+                0.0,
+                "write_proportional_batch(fraction=0.01)",
+                rows=sum(files.values()),
+                detail={"files": files},
+            )
+        )
+        self.fsi("delta load", "load")
+        delta = self.fsi("delta build", "build", "--delta")
+        delta.detail = _run_results(self.workdir / "target" / "run_results.json")
+        self.fsi("0-change load", "load")
+        self.fsi("0-change build", "build", "--delta")
+        return self.report()
+
+    # -- reporting ----------------------------------------------------------------------
+    def phase(self, name: str) -> Phase | None:
+        return next((p for p in self.phases if p.name == name), None)
+
+    def report(self) -> dict:
+        build, floor = self.phase("dbt build"), self.phase("engine floor")
+        dagster, delta, quiet = (
+            self.phase("dagster"),
+            self.phase("delta build"),
+            self.phase("0-change build"),
+        )
+        load = self.phase("load")
+        ratios = {
+            "dbt build / engine floor": _ratio(build, floor),
+            "dbt models only / engine floor": (
+                round(build.detail["model seconds (wall)"] / floor.seconds, 2)
+                if build and floor and floor.seconds
+                else None
+            ),
+            "dagster / dbt build": _ratio(dagster, build),
+            "delta build / full build": _ratio(delta, build),
+        }
+        return {
+            "date": date.today().isoformat(),
+            "scale": self.scale,
+            "target": self.target,
+            "machine": _machine(),
+            "duckdb settings": {
+                k: v
+                for k, v in self.env.items()
+                if k.startswith("FSI_DUCKDB_") and k != "FSI_DUCKDB_PATH"
+            },
+            "phases": [asdict(p) for p in self.phases],
+            "raw rows": load.rows if load else None,
+            "rows built": build.rows if build else None,
+            "raw rows per second (dbt build)": _per_second(load.rows if load else None, build),
+            "rows built per second (dbt build)": _per_second(build.rows if build else None, build),
+            "ratios": ratios,
+            "peak memory (MiB)": max(p.peak_rss_mib for p in self.phases),
+            "0-change build (s)": quiet.seconds if quiet else None,
+            "targets": TARGETS,
+        }
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        f"fsi bench: scale {result['scale']} on {result['target']}, {result['date']}, "
+        f"{result['machine']['cpus']} CPUs, {result['machine']['memory_gib']} GiB",
+        "",
+        "| phase | seconds | peak RSS (MiB) | rows | rows/s |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for p in result["phases"]:
+        rows = f"{p['rows']:,}" if p["rows"] is not None else ""
+        rate = f"{p['rows'] / p['seconds']:,.0f}" if p["rows"] and p["seconds"] else ""
+        lines.append(
+            f"| {p['name']} | {p['seconds']:.1f} | {p['peak_rss_mib']:,.0f} | {rows} | {rate} |"
+        )
+    lines += ["", "| measure | value | target |", "|---|---:|---:|"]
+    build = next(p for p in result["phases"] if p["name"] == "dbt build")
+    measures = {
+        "dbt build (s)": build["seconds"],
+        **result["ratios"],
+        "0-change build (s)": result["0-change build (s)"],
+        "peak memory (GiB)": round(result["peak memory (MiB)"] / 1024, 2),
+        "raw rows per second (dbt build)": result["raw rows per second (dbt build)"],
+    }
+    targets = {k.removesuffix(", scale 100"): v for k, v in result["targets"].items()}
+    for name, value in measures.items():
+        target = targets.get(name)
+        shown = (
+            "n/a" if value is None else (f"{value:,}" if isinstance(value, int) else f"{value:g}")
+        )
+        lines.append(f"| {name} | {shown} | {'≤ ' + format(target, 'g') if target else ''} |")
+    return "\n".join(lines)
+
+
+def run_bench(
+    scale: int,
+    target: str = "dev",
+    dagster: bool = True,
+    keep: Path | None = None,
+    results_dir: Path = RESULTS_DIR,
+) -> tuple[dict, Path]:
+    if scale < 1:
+        raise BenchError(f"scale must be at least 1, got {scale}")
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f"fsi-bench-{scale}-", dir=keep))
+    bench = Bench(scale, target, workdir)
+    bench.say(f"scale {scale} on target {target}, working in {workdir}")
+    try:
+        result = bench.execute(dagster=dagster)
+    finally:
+        if keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    suffix = "" if target == "dev" else f"-{target}"
+    path = results_dir / f"{result['date']}-scale{scale}{suffix}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    return result, path
+
+
+# -- helpers ---------------------------------------------------------------------------
+def _ratio(numerator: Phase | None, denominator: Phase | None) -> float | None:
+    if not numerator or not denominator or not denominator.seconds:
+        return None
+    return round(numerator.seconds / denominator.seconds, 2)
+
+
+def _per_second(rows: int | None, phase: Phase | None) -> int | None:
+    return int(rows / phase.seconds) if rows and phase and phase.seconds else None
+
+
+def _machine() -> dict[str, object]:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(memory, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def _run_results(path: Path) -> dict[str, object]:
+    """dbt's own view of a build: its elapsed time and where the time went, per node kind."""
+    results = json.loads(path.read_text())
+    by_kind: dict[str, list[float]] = {}
+    for result in results["results"]:
+        by_kind.setdefault(result["unique_id"].split(".")[0], []).append(result["execution_time"])
+    timing = [
+        (r["unique_id"], t)
+        for r in results["results"]
+        for t in r.get("timing", [])
+        if t["name"] == "execute"
+    ]
+    model_wall = _wall_seconds(
+        [t for uid, t in timing if uid.startswith(("model.", "snapshot.", "seed."))]
+    )
+    slowest = sorted(results["results"], key=lambda r: -r["execution_time"])[:10]
+    return {
+        "dbt elapsed (s)": round(results["elapsed_time"], 2),
+        "model seconds (wall)": round(model_wall, 2),
+        "nodes": {kind: len(times) for kind, times in by_kind.items()},
+        "seconds per kind (summed over threads)": {
+            kind: round(sum(times), 2) for kind, times in by_kind.items()
+        },
+        "slowest": {r["unique_id"]: round(r["execution_time"], 2) for r in slowest},
+    }
+
+
+def _wall_seconds(spans: list[dict]) -> float:
+    """The wall time covered by the union of the timing spans."""
+    from datetime import datetime
+
+    intervals = sorted(
+        (
+            datetime.fromisoformat(s["started_at"].rstrip("Z")),
+            datetime.fromisoformat(s["completed_at"].rstrip("Z")),
+        )
+        for s in spans
+    )
+    total, current = 0.0, None
+    for start, end in intervals:
+        if current and start <= current[1]:
+            current = (current[0], max(current[1], end))
+            continue
+        if current:
+            total += (current[1] - current[0]).total_seconds()
+        current = (start, end)
+    if current:
+        total += (current[1] - current[0]).total_seconds()
+    return total
+
+
+def _table_rows(warehouse: Path, schema_like: str) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name like ? "
+            "order by 1, 2",
+            [schema_like],
+        ).fetchall()
+        return {
+            f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
+            for s, t in tables
+        }
+
+
+def _model_rows(warehouse: Path, run_results: Path) -> dict[str, int]:
+    """Rows in every table the build materialised (views hold none of their own)."""
+    built = [
+        r["relation_name"]
+        for r in json.loads(run_results.read_text())["results"]
+        if r["unique_id"].startswith(("model.", "snapshot.")) and r.get("relation_name")
+    ]
+    rows = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for relation in built:
+            schema, name = (part.strip('"') for part in relation.split(".")[-2:])
+            kind = con.execute(
+                "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                [schema, name],
+            ).fetchone()[0]
+            if kind:
+                rows[f"{schema}.{name}"] = con.execute(
+                    f'select count(*) from "{schema}"."{name}"'
+                ).fetchone()[0]
+    return rows
+
+
+# -- the engine floor and the Dagster run, each in its own process ------------------------
+def floor(run_results: Path, manifest: Path, warehouse: Path) -> dict[str, object]:
+    """Run the compiled SQL of every model the build ran, in the order dbt finished them
+    (a valid DAG order), in one DuckDB connection with the profile's settings."""
+    results = json.loads(run_results.read_text())
+    nodes = json.loads(manifest.read_text())["nodes"]
+    statements = list(_floor_statements(results, nodes))
+    con = duckdb.connect(str(warehouse), config=duckdb_config())
+    timings = {}
+    started = time.perf_counter()
+    try:
+        for unique_id, sql in statements:
+            one = time.perf_counter()
+            con.execute(sql)
+            timings[unique_id] = round(time.perf_counter() - one, 3)
+    finally:
+        con.close()
+    total = time.perf_counter() - started
+    slowest = dict(sorted(timings.items(), key=lambda kv: -kv[1])[:10])
+    return {"statements": len(statements), "seconds": round(total, 2), "slowest": slowest}
+
+
+def _floor_statements(results: dict, nodes: dict) -> Iterator[tuple[str, str]]:
+    ordered = sorted(
+        (
+            r
+            for r in results["results"]
+            if r["unique_id"].startswith("model.") and r.get("compiled_code")
+        ),
+        key=lambda r: next(
+            (t["completed_at"] for t in r.get("timing", []) if t["name"] == "execute"), ""
+        ),
+    )
+    for result in ordered:
+        materialized = nodes[result["unique_id"]]["config"]["materialized"]
+        kind = "view" if materialized == "view" else "table"
+        sql = (
+            f"create or replace {kind} {result['relation_name']} as (\n{result['compiled_code']}\n)"
+        )
+        yield result["unique_id"], sql
+
+
+def duckdb_config() -> dict[str, str]:
+    """The DuckDB settings of the dev and ci targets (profiles/profiles.yml), from the same
+    environment variables with the same defaults."""
+    config = {
+        "threads": os.environ.get("FSI_DUCKDB_THREADS", "2"),
+        "memory_limit": os.environ.get("FSI_DUCKDB_MEMORY_LIMIT", "3GB"),
+        "preserve_insertion_order": "false",
+    }
+    if os.environ.get("FSI_DUCKDB_TEMP_DIRECTORY"):
+        config["temp_directory"] = os.environ["FSI_DUCKDB_TEMP_DIRECTORY"]
+    return config
+
+
+def dagster_full_build() -> None:
+    """Materialise every dbt asset except the raw seeds, as `fsi build --full-refresh
+    --keep-raw` does, through Dagster in this process."""
+    import dagster as dg
+
+    from orchestration.definitions import defs, fsi_dbt_assets
+
+    result = dg.materialize(
+        [fsi_dbt_assets],
+        resources=defs.resources,
+        run_config={
+            "ops": {"fsi_dbt_assets": {"config": {"full_refresh": True, "keep_raw": True}}}
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    if not result.success:
+        raise SystemExit("the Dagster full build failed")
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["floor"]:
+        run_results, manifest, warehouse = (Path(a) for a in argv[1:4])
+        outcome = floor(run_results, manifest, warehouse)
+        (warehouse.parent / "floor.json").write_text(json.dumps(outcome, indent=2))
+        print(json.dumps(outcome, indent=2))
+        return 0
+    if argv[:1] == ["dagster"]:
+        dagster_full_build()
+        return 0
+    print(
+        "usage: python -m orchestration.bench floor RUN_RESULTS MANIFEST WAREHOUSE | dagster",
+        file=sys.stderr,
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

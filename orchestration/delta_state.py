@@ -1,0 +1,98 @@
+"""Skipping a delta build that has nothing to do.
+
+The delta path (`fsi build --delta`, Dagster's `delta_load`) builds what the change logs feed.
+After it succeeds, ``landing.delta_builds`` records how many changes it had seen, up to which
+load time, and a fingerprint of the project's SQL and settings. The next delta build is
+skipped when both are still the same: no change arrived and no model changed, so dbt would
+rebuild the same tables and rerun the same tests on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.change_logs import change_logs
+from orchestration.paths import PROJECT_DIR
+
+# dbt selector of the delta path: the change logs' staging models and everything downstream.
+DELTA_SELECTION = "tag:change_log+"
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "snapshots", "seeds/reference")
+
+
+@dataclass(frozen=True)
+class ChangesSeen:
+    loaded: int
+    loaded_through: object  # a timestamp, or None when no change was ever loaded
+
+
+def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
+    """A hash of every file that decides what the delta path builds."""
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        root = project_dir / name
+        paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in paths:
+            digest.update(str(path.relative_to(project_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def changes_seen(warehouse: Path) -> ChangesSeen | None:
+    """How many changes the change logs hold and the latest load time (None: no warehouse)."""
+    if not warehouse.exists():
+        return None
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        parts = []
+        for log in change_logs():
+            found = con.execute(
+                "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                [log.schema, log.name],
+            ).fetchone()[0]
+            if not found:
+                return None
+            parts.append(
+                f"select count(*) as n, max(_loaded_at) as last_loaded from {log.qualified_name}"
+            )
+        loaded, through = con.execute(
+            f"select sum(n), max(last_loaded) from ({' union all '.join(parts)})"
+        ).fetchone()
+    return ChangesSeen(int(loaded or 0), through)
+
+
+def up_to_date(warehouse: Path, seen: ChangesSeen | None, fingerprint: str) -> str | None:
+    """The invocation id of the last delta build if it saw exactly ``seen`` with this project;
+    None when the delta path has work to do."""
+    if seen is None:
+        return None
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            row = con.execute(
+                "select invocation_id, project_fingerprint, changes_loaded, changes_loaded_through "
+                "from landing.delta_builds order by finished_at desc limit 1"
+            ).fetchone()
+        except duckdb.CatalogException:
+            return None
+    if row is None:
+        return None
+    invocation_id, last_fingerprint, loaded, through = row
+    same = (
+        last_fingerprint == fingerprint and loaded == seen.loaded and through == seen.loaded_through
+    )
+    return invocation_id if same else None
+
+
+def record_delta_build(
+    warehouse: Path, invocation_id: str, seen: ChangesSeen | None, fingerprint: str
+) -> None:
+    """Remember a successful delta build and what it had seen (taken before it started)."""
+    if seen is None:
+        return
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into landing.delta_builds values (?, ?, ?, ?, current_timestamp)",
+            [invocation_id, fingerprint, seen.loaded, seen.loaded_through],
+        )

@@ -1,0 +1,287 @@
+"""Data at scale: the vectorised generator, the initial load from extracts, the proportional
+change batch, skipping a delta build with nothing to do, and `fsi bench` end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import datagen
+from orchestration.bench import _wall_seconds, markdown, run_bench
+from orchestration.datagen.scale import CLAIM_CLONES, replicas_for
+from orchestration.datagen.scale_delta import write_proportional_batch
+from orchestration.delta_state import (
+    changes_seen,
+    project_fingerprint,
+    record_delta_build,
+    up_to_date,
+)
+from orchestration.extracts import ExtractError, load_extracts
+from orchestration.landing import load
+from orchestration.paths import REFERENCE_DIR, SEEDS_RAW_DIR
+
+SCALE = 2
+
+
+@pytest.fixture(scope="module")
+def extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("scale2")
+    datagen.generate(SCALE, 42, out, REFERENCE_DIR, SEEDS_RAW_DIR)
+    return out
+
+
+@pytest.fixture(scope="module")
+def loaded(extract: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    warehouse = tmp_path_factory.mktemp("loaded") / "analytics.duckdb"
+    load_extracts(warehouse, extract)
+    return warehouse
+
+
+def _seed_rows(source: str, table: str) -> list[dict[str, str]]:
+    with (SEEDS_RAW_DIR / source / f"{table}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_table_is_the_seed_world_replicated_and_claims_cloned(loaded: Path) -> None:
+    replicas = replicas_for(SCALE)
+    assert replicas == 4 and replicas_for(100) == 240
+    for source, table, factor in (
+        ("core_banking", "transactions", replicas),
+        ("core_banking", "customer_patterns", replicas),
+        ("marketo", "activity_send_email", replicas),
+        ("salesforce", "opportunity", replicas),
+        ("claims", "claims", replicas * CLAIM_CLONES),
+        ("claims", "telematics", replicas),
+        ("core_banking", "offers", 1),
+    ):
+        [(count,)] = _query(loaded, f"select count(*) from raw_{source}.{table}")
+        assert count == factor * len(_seed_rows(source, table)), f"{source}.{table}"
+
+
+def test_keys_stay_unique_and_references_resolve_inside_each_replica(loaded: Path) -> None:
+    [(rows, keys)] = _query(
+        loaded,
+        "select count(*), count(distinct transaction_id) from raw_core_banking.transactions",
+    )
+    assert rows == keys
+    [(claims, claim_nos)] = _query(
+        loaded, "select count(*), count(distinct claim_no) from raw_claims.claims"
+    )
+    assert claims == claim_nos
+    # the share of accounts whose customer exists is the seed world's (all of them)
+    [(orphans,)] = _query(
+        loaded,
+        "select count(*) from raw_core_banking.accounts a left join raw_core_banking.customers c "
+        "using (customer_id) where c.customer_id is null",
+    )
+    assert orphans == 0
+    # the deliberate defects keep their proportion: activities of unknown customers
+    seed_customers = {r["customer_id"] for r in _seed_rows("core_banking", "customers")}
+    activities = _seed_rows("core_banking", "customer_activity")
+    seed_unknown = sum(r["customer_id"] not in seed_customers for r in activities)
+    [(unknown,)] = _query(
+        loaded,
+        "select count(*) from raw_core_banking.customer_activity a "
+        "left join raw_core_banking.customers c using (customer_id) where c.customer_id is null",
+    )
+    assert unknown == replicas_for(SCALE) * seed_unknown > 0
+    # Salesforce ids keep their 18 characters; contacts belong to accounts of their replica
+    [(lengths, dangling)] = _query(
+        loaded,
+        "select list_distinct(list(length(c.id))), count(*) filter (where a.id is null) "
+        "from raw_salesforce.contact c left join raw_salesforce.account a on a.id = c.account_id",
+    )
+    assert lengths == [18] and dangling == 0
+
+
+def test_emails_still_match_across_sources_only_after_normalising(loaded: Path) -> None:
+    def matches(warehouse_or_none: Path | None) -> tuple[int, int]:
+        sql = (
+            "select count(*) filter (where m.email in (select email from {sf})), "
+            "count(*) filter (where lower(trim(m.email)) in "
+            "(select lower(trim(email)) from {sf})) from {marketo} m"
+        )
+        if warehouse_or_none is None:
+            with duckdb.connect() as con:
+                [(exact, normalised)] = con.execute(
+                    sql.format(
+                        sf=f"read_csv('{SEEDS_RAW_DIR}/salesforce/contact.csv', all_varchar=true)",
+                        marketo=f"read_csv('{SEEDS_RAW_DIR}/marketo/lead.csv', all_varchar=true)",
+                    )
+                ).fetchall()
+            return exact, normalised
+        [(exact, normalised)] = _query(
+            warehouse_or_none, sql.format(sf="raw_salesforce.contact", marketo="raw_marketo.lead")
+        )
+        return exact, normalised
+
+    seed_exact, seed_normalised = matches(None)
+    exact, normalised = matches(loaded)
+    assert (exact, normalised) == (4 * seed_exact, 4 * seed_normalised)
+    assert normalised > exact
+
+
+def test_loading_extracts_is_all_or_nothing_with_clear_errors(tmp_path: Path, extract: Path):
+    warehouse = tmp_path / "analytics.duckdb"
+    with pytest.raises(ExtractError, match="no extract files"):
+        load_extracts(warehouse, tmp_path / "empty")
+    stray = tmp_path / "stray"
+    (stray / "core_banking").mkdir(parents=True)
+    (stray / "core_banking" / "ledgers.parquet").write_bytes(b"")
+    with pytest.raises(
+        ExtractError, match=r"core_banking/ledgers\.parquet in .* match no raw table"
+    ):
+        load_extracts(warehouse, stray)
+    broken = tmp_path / "broken"
+    for path in extract.glob("*/*.parquet"):
+        (broken / path.parent.name).mkdir(parents=True, exist_ok=True)
+        (broken / path.parent.name / path.name).write_bytes(path.read_bytes())
+    (broken / "salesforce" / "user.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ExtractError, match="nothing was changed"):
+        load_extracts(warehouse, broken)
+    assert _query(warehouse, "select count(*) from duckdb_tables()") == [(0,)]
+
+
+def test_a_proportional_batch_loads_cleanly_and_respects_the_feed_rules(
+    loaded: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "analytics.duckdb"
+    warehouse.write_bytes(loaded.read_bytes())
+    with duckdb.connect(str(warehouse)) as con:  # what the first dbt run creates
+        con.execute(
+            "create schema landing; create table landing.ingested_files (file_path varchar, "
+            "file_sha256 varchar, source_name varchar, table_name varchar, batch_id bigint, "
+            "status varchar, rows_loaded bigint, rows_rejected bigint, reason varchar, "
+            "ingested_at timestamp); create table landing.rejected_records (source_name varchar,"
+            " table_name varchar, batch_id bigint, file_path varchar, line_number bigint, "
+            "record_key varchar, reason varchar, record varchar, rejected_at timestamp)"
+        )
+        for table in ("transactions", "customer_patterns"):
+            con.execute(
+                f"create table raw_core_banking.{table}__changes as select *, null::varchar _op,"
+                f" null::bigint _seq, null::bigint _batch_id, null::bigint _line, "
+                f"null::timestamp _loaded_at from raw_core_banking.{table} limit 0"
+            )
+    landing = tmp_path / "landing"
+    files = write_proportional_batch(warehouse, landing, fraction=0.01, seed=3)
+    [(transactions,)] = _query(warehouse, "select count(*) from raw_core_banking.transactions")
+    changed = files["core_banking/transactions/batch-00001.parquet"]
+    assert 0.008 * transactions < changed < 0.012 * transactions
+    ops = dict(
+        _query(
+            warehouse,
+            "select _op, count(*) from "
+            f"read_parquet('{landing}/core_banking/transactions/*.parquet') group by 1",
+        )
+    )
+    assert set(ops) == {"c", "u", "d"} and ops["u"] > ops["c"] > ops["d"]
+    [(new_keys_existing,)] = _query(
+        warehouse,
+        f"select count(*) from read_parquet('{landing}/core_banking/transactions/*.parquet') b "
+        "join raw_core_banking.transactions t on t.transaction_id = b.transaction_id::bigint "
+        "where b._op = 'c'",
+    )
+    assert new_keys_existing == 0
+    send_ops = _query(
+        warehouse,
+        f"select distinct _op from read_parquet('{landing}/marketo/activity_send_email/*.parquet')",
+    )
+    assert ("d",) not in send_ops, "sends are never deleted"
+    [(op_column_agrees,)] = _query(
+        warehouse,
+        "select bool_and(op = _op and batch_id = '1') from "
+        f"read_parquet('{landing}/core_banking/customer_patterns/*.parquet')",
+    )
+    assert op_column_agrees
+    for path in list(landing.rglob("*.parquet")):
+        if path.parent.name not in ("transactions", "customer_patterns"):
+            path.unlink()
+    report = load(warehouse, landing)
+    assert report.count("loaded") == 2 and report.rows_rejected == 0
+    patterns = files["core_banking/customer_patterns/batch-00001.parquet"]
+    assert report.rows_loaded == changed + patterns
+
+
+def test_a_delta_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> None:
+    warehouse = tmp_path / "analytics.duckdb"
+    assert changes_seen(warehouse) is None
+    from orchestration.change_logs import change_logs
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "create schema landing; create table landing.delta_builds (invocation_id varchar, "
+            "project_fingerprint varchar, changes_loaded bigint, changes_loaded_through "
+            "timestamp, finished_at timestamp)"
+        )
+        for log in change_logs():
+            con.execute(f"create schema if not exists {log.schema}")
+            con.execute(f"create table {log.qualified_name} (k int, _loaded_at timestamp)")
+        con.execute(
+            "insert into raw_core_banking.transactions__changes "
+            "values (1, timestamp '2026-11-20 10:00:00')"
+        )
+    fingerprint = project_fingerprint()
+    seen = changes_seen(warehouse)
+    assert seen.loaded == 1
+    assert up_to_date(warehouse, seen, fingerprint) is None, "no delta build recorded yet"
+    record_delta_build(warehouse, "run-1", seen, fingerprint)
+    assert up_to_date(warehouse, changes_seen(warehouse), fingerprint) == "run-1"
+    assert up_to_date(warehouse, seen, "another project") is None, "a model changed"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into raw_claims.claims__changes values (2, timestamp '2026-11-20 09:00:00')"
+        )
+    assert up_to_date(warehouse, changes_seen(warehouse), fingerprint) is None, "a late change"
+
+
+def test_wall_seconds_counts_overlapping_spans_once() -> None:
+    spans = [
+        {"started_at": "2026-11-23T10:00:00Z", "completed_at": "2026-11-23T10:00:10Z"},
+        {"started_at": "2026-11-23T10:00:05Z", "completed_at": "2026-11-23T10:00:12Z"},
+        {"started_at": "2026-11-23T10:00:20Z", "completed_at": "2026-11-23T10:00:21Z"},
+    ]
+    assert _wall_seconds(spans) == 13.0
+
+
+def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
+    """The whole bench without Dagster (the Dagster build is tested in test_definitions)."""
+    result, path = run_bench(SCALE, "dev", dagster=False, results_dir=tmp_path)
+    assert path == tmp_path / f"{result['date']}-scale2.json"
+    assert json.loads(path.read_text())["scale"] == SCALE
+    phases = {p["name"]: p for p in result["phases"]}
+    assert list(phases) == [
+        "generate",
+        "load",
+        "dbt parse",
+        "dbt build",
+        "publish",
+        "engine floor",
+        "delta generate",
+        "delta load",
+        "delta build",
+        "0-change load",
+        "0-change build",
+    ]
+    assert all(p["seconds"] > 0 for p in phases.values())
+    assert all(p["peak_rss_mib"] > 50 for n, p in phases.items() if n != "delta generate")
+    build = phases["dbt build"]
+    assert build["detail"]["nodes"]["model"] == 68
+    assert "unit_test" not in build["detail"]["nodes"], "production builds leave unit tests to CI"
+    assert build["detail"]["nodes"]["test"] > 400
+    assert result["raw rows"] == phases["load"]["rows"] > 400_000
+    assert phases["engine floor"]["detail"]["statements"] == 68
+    # the delta changed about 1 % and the incremental build saw it; then nothing to do
+    assert phases["delta build"]["detail"]["nodes"]["model"] < 68
+    assert phases["0-change build"]["seconds"] < phases["delta build"]["seconds"] / 3
+    table = markdown(result)
+    assert "| dbt build |" in table and "| dbt build / engine floor |" in table
+    assert "| dagster / dbt build | n/a | ≤ 1.2 |" in table
