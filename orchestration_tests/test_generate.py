@@ -99,11 +99,21 @@ def test_opportunities_cover_every_stage_with_percentage_probabilities(scale1_se
 def test_larger_scale_writes_the_same_shapes_with_more_rows(
     tmp_path: Path, scale1_seeds: Path
 ) -> None:
-    datagen.generate(2, 42, tmp_path, REFERENCE_DIR)
-    for table in ("salesforce/account.csv", "marketo/activity_send_email.csv"):
-        big, small = _rows(tmp_path / table), _rows(scale1_seeds / table)
-        assert list(big[0]) == list(small[0])
-        assert len(big) > 1.5 * len(small)
+    import duckdb
+
+    datagen.generate(2, 42, tmp_path, REFERENCE_DIR, SEEDS_RAW_DIR)
+    for table in ("salesforce/account", "marketo/activity_send_email"):
+        small = _rows(scale1_seeds / f"{table}.csv")
+        with duckdb.connect() as con:
+            relation = con.read_parquet(str(tmp_path / f"{table}.parquet"))
+            columns, [(count,)] = relation.columns, relation.count("*").fetchall()
+        assert columns == list(small[0])
+        assert count > 1.5 * len(small)
+
+
+def test_larger_scale_needs_the_seed_column_types(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="need the seed column types"):
+        datagen.generate(2, 42, tmp_path, REFERENCE_DIR)
 
 
 def test_scale_below_one_is_refused(tmp_path: Path) -> None:
