@@ -37,6 +37,7 @@ import duckdb
 
 from orchestration.datagen.scale import replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
+from orchestration.incremental import row_counts
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
@@ -355,39 +356,32 @@ def _wall_seconds(spans: list[dict]) -> float:
     return total
 
 
-def _table_rows(warehouse: Path, schema_like: str) -> dict[str, int]:
+def _tables(warehouse: Path, schema_like: str = "%") -> list[str]:
+    """``schema.table`` of every table (not view) in schemas matching ``schema_like``."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name like ? "
-            "order by 1, 2",
-            [schema_like],
-        ).fetchall()
-        return {
-            f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
-            for s, t in tables
-        }
+        return [
+            f"{schema}.{table}"
+            for schema, table in con.execute(
+                "select schema_name, table_name from duckdb_tables() where schema_name like ? "
+                "order by 1, 2",
+                [schema_like],
+            ).fetchall()
+        ]
+
+
+def _table_rows(warehouse: Path, schema_like: str) -> dict[str, int]:
+    return row_counts(warehouse, _tables(warehouse, schema_like))
 
 
 def _model_rows(warehouse: Path, run_results: Path) -> dict[str, int]:
     """Rows in every table the build materialised (views hold none of their own)."""
+    tables = set(_tables(warehouse))
     built = [
-        r["relation_name"]
+        ".".join(part.strip('"') for part in r["relation_name"].split(".")[-2:])
         for r in json.loads(run_results.read_text())["results"]
         if r["unique_id"].startswith(("model.", "snapshot.")) and r.get("relation_name")
     ]
-    rows = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for relation in built:
-            schema, name = (part.strip('"') for part in relation.split(".")[-2:])
-            kind = con.execute(
-                "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                [schema, name],
-            ).fetchone()[0]
-            if kind:
-                rows[f"{schema}.{name}"] = con.execute(
-                    f'select count(*) from "{schema}"."{name}"'
-                ).fetchone()[0]
-    return rows
+    return row_counts(warehouse, [relation for relation in built if relation in tables])
 
 
 # -- the engine floor and the Dagster run, each in its own process ------------------------

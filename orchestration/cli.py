@@ -11,14 +11,8 @@ from pathlib import Path
 from orchestration import datagen
 from orchestration.bench import BenchError, markdown, run_bench
 from orchestration.datagen.delta import write_batches
-from orchestration.dbt import keep_raw_args, run_dbt
-from orchestration.delta_state import (
-    DELTA_SELECTION,
-    changes_seen,
-    project_fingerprint,
-    record_delta_build,
-    up_to_date,
-)
+from orchestration.dbt import UNIT_TESTS_EXCLUDED, keep_raw_args, run_dbt
+from orchestration.delta_state import DELTA_SELECTION, DeltaBuild
 from orchestration.extracts import ExtractError, load_extracts
 from orchestration.incremental import incremental_changes
 from orchestration.landing import LoadError, load
@@ -115,25 +109,22 @@ def _build(args: argparse.Namespace) -> int:
     if args.keep_raw:
         command += keep_raw_args()
     if not args.unit_tests:
-        command += ["--exclude-resource-type", "unit_test"]
+        command += UNIT_TESTS_EXCLUDED
+    delta = None
     if args.delta:
         if args.select or args.full_refresh:
             raise CliError("--delta builds the delta path; leave out --select and --full-refresh")
-        fingerprint, seen = project_fingerprint(), changes_seen(warehouse_path())
-        last = None if args.reprocess_days else up_to_date(warehouse_path(), seen, fingerprint)
-        if last:
-            print(
-                "nothing to build: no change was loaded and no model changed since delta "
-                f"build {last} (a full build is `fsi build`)"
-            )
+        delta = DeltaBuild.start(warehouse_path(), args.reprocess_days)
+        if delta.nothing_to_build:
+            print(f"{delta.nothing_to_build} (a full build is `fsi build`)")
             return 0
         command += ["--select", DELTA_SELECTION]
     code = run_dbt(command, target=args.target)
     if code:
         raise CliError(f"dbt build failed (exit code {code}); the failing nodes are listed above.")
     summary = summarise(target_path() / "run_results.json")
-    if args.delta:
-        record_delta_build(warehouse_path(), summary.invocation_id, seen, fingerprint)
+    if delta:
+        delta.succeeded(summary.invocation_id)
     changes = incremental_changes(warehouse_path(), summary.invocation_id)
     for model, change in changes.items():
         print(f"  {model:<30} {change}")

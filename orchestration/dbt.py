@@ -10,6 +10,10 @@ from pathlib import Path
 
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR, SEEDS_RAW_DIR, warehouse_path
 
+# Unit tests check the SQL, not the data: `make test` and `fsi demo` run them, production
+# builds (`fsi build`, the Dagster jobs) leave them out, as dbt recommends.
+UNIT_TESTS_EXCLUDED = ("--exclude-resource-type", "unit_test")
+
 
 def keep_raw_args() -> list[str]:
     """dbt arguments that leave the raw tables alone (they came from `fsi load --initial`):

@@ -18,14 +18,13 @@ from dagster_dbt import (
 from packaging import version
 
 from orchestration.change_logs import change_logs
-from orchestration.dbt import dbt_executable, keep_raw_args, put_dbt_on_path
-from orchestration.delta_state import (
-    DELTA_SELECTION,
-    changes_seen,
-    project_fingerprint,
-    record_delta_build,
-    up_to_date,
+from orchestration.dbt import (
+    UNIT_TESTS_EXCLUDED,
+    dbt_executable,
+    keep_raw_args,
+    put_dbt_on_path,
 )
+from orchestration.delta_state import DELTA_SELECTION, DeltaBuild
 from orchestration.incremental import incremental_changes, row_counts
 from orchestration.landing import load, pending_files
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR, bi_path, landing_path, warehouse_path
@@ -117,16 +116,11 @@ translator = LayerDomainTranslator(
 def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """Every seed, model and snapshot of the dbt project; dbt tests run as asset checks, and a
     failing error-severity test stops everything downstream of it."""
-    # Unit tests check the SQL, not the data: `make test` runs them, scheduled builds do not.
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    if config.delta:
-        fingerprint, seen = project_fingerprint(), changes_seen(warehouse_path())
-        last = None if config.reprocess_days else up_to_date(warehouse_path(), seen, fingerprint)
-        if last:
-            context.log.info(
-                f"nothing to build: no change loaded and no model changed since delta build {last}"
-            )
-            return
+    args = ["build", *UNIT_TESTS_EXCLUDED]
+    delta = DeltaBuild.start(warehouse_path(), config.reprocess_days) if config.delta else None
+    if delta and delta.nothing_to_build:
+        context.log.info(delta.nothing_to_build)
+        return
     if config.full_refresh:
         args.append("--full-refresh")
     if config.reprocess_days:
@@ -142,11 +136,8 @@ def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, confi
         raise dg.Failure(
             description="dbt build failed; the failed models and tests are in the logs above.",
         )
-    if config.delta:
-        run_results = invocation.get_artifact("run_results.json")
-        record_delta_build(
-            warehouse_path(), run_results["metadata"]["invocation_id"], seen, fingerprint
-        )
+    if delta:
+        delta.succeeded(invocation.get_artifact("run_results.json")["metadata"]["invocation_id"])
 
 
 def _with_warehouse_metadata(events: list, invocation) -> Iterator:

@@ -96,3 +96,34 @@ def record_delta_build(
             "insert into landing.delta_builds values (?, ?, ?, ?, current_timestamp)",
             [invocation_id, fingerprint, seen.loaded, seen.loaded_through],
         )
+
+
+@dataclass(frozen=True)
+class DeltaBuild:
+    """One delta build, as `fsi build --delta` and Dagster's `delta_load` run it: what it sees
+    before dbt starts, and the earlier delta build that saw the same (then there is nothing
+    to build)."""
+
+    warehouse: Path
+    seen: ChangesSeen | None
+    fingerprint: str
+    unchanged_since: str | None
+
+    @classmethod
+    def start(cls, warehouse: Path, reprocess_days: int = 0) -> DeltaBuild:
+        """Reprocessing (the nightly reconciliation) always builds."""
+        fingerprint, seen = project_fingerprint(), changes_seen(warehouse)
+        last = None if reprocess_days else up_to_date(warehouse, seen, fingerprint)
+        return cls(warehouse, seen, fingerprint, last)
+
+    @property
+    def nothing_to_build(self) -> str | None:
+        if self.unchanged_since is None:
+            return None
+        return (
+            "nothing to build: no change loaded and no model changed since delta build "
+            f"{self.unchanged_since}"
+        )
+
+    def succeeded(self, invocation_id: str) -> None:
+        record_delta_build(self.warehouse, invocation_id, self.seen, self.fingerprint)
