@@ -119,7 +119,7 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{delta.nothing_to_build} (a full build is `fsi build`)")
             return 0
         command += ["--select", DELTA_SELECTION]
-    code = run_dbt(command, target=args.target)
+    code = run_dbt(command, target=args.target, env=delta.dbt_env if delta else None)
     if code:
         raise CliError(f"dbt build failed (exit code {code}); the failing nodes are listed above.")
     summary = summarise(target_path() / "run_results.json")

@@ -55,9 +55,10 @@ def put_dbt_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
 
 
-def run_dbt(args: list[str], target: str | None = None) -> int:
-    """Run a dbt command in the project directory, streaming its output; returns the exit code."""
-    env = dbt_env(target)
+def run_dbt(args: list[str], target: str | None = None, env: dict[str, str] | None = None) -> int:
+    """Run a dbt command in the project directory, streaming its output; returns the exit code.
+    ``env`` adds to the environment of ``dbt_env``."""
+    env = {**dbt_env(target), **(env or {})}
     Path(env["FSI_DUCKDB_PATH"]).parent.mkdir(parents=True, exist_ok=True)
     if not (PROJECT_DIR / "dbt_packages").exists() and args[:1] != ["deps"]:
         code = subprocess.call([dbt_executable(), "deps", "--quiet"], cwd=PROJECT_DIR, env=env)

@@ -5,6 +5,7 @@ import importlib.metadata
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 import dagster as dg
@@ -127,7 +128,9 @@ def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, confi
         args += ["--vars", json.dumps({"reprocess_days": config.reprocess_days})]
     if config.keep_raw:
         args += keep_raw_args()
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    with _environment(delta.dbt_env if delta else {}):
+        # dagster-dbt starts dbt here, with a copy of this process's environment
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
     # DuckDB admits no reader while dbt writes: the events wait for the run to end so that
     # each materialisation can carry its row count and incremental changes.
     events = list(invocation.stream())
@@ -138,6 +141,21 @@ def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, confi
         )
     if delta:
         delta.succeeded(invocation.get_artifact("run_results.json")["metadata"]["invocation_id"])
+
+
+@contextmanager
+def _environment(variables: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _with_warehouse_metadata(events: list, invocation) -> Iterator:

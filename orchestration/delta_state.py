@@ -20,6 +20,8 @@ from orchestration.paths import PROJECT_DIR
 
 # dbt selector of the delta path: the change logs' staging models and everything downstream.
 DELTA_SELECTION = "tag:change_log+"
+# Read by macros/tests/changed_rows_scope.sql: "changed" limits tests to the changed rows.
+TEST_SCOPE_VARIABLE = "FSI_TEST_SCOPE"
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "snapshots", "seeds/reference")
 
 
@@ -108,13 +110,21 @@ class DeltaBuild:
     seen: ChangesSeen | None
     fingerprint: str
     unchanged_since: str | None
+    reprocessing: bool = False
 
     @classmethod
     def start(cls, warehouse: Path, reprocess_days: int = 0) -> DeltaBuild:
         """Reprocessing (the nightly reconciliation) always builds."""
         fingerprint, seen = project_fingerprint(), changes_seen(warehouse)
         last = None if reprocess_days else up_to_date(warehouse, seen, fingerprint)
-        return cls(warehouse, seen, fingerprint, last)
+        return cls(warehouse, seen, fingerprint, last, reprocessing=bool(reprocess_days))
+
+    @property
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for dbt: tests on incremental models and change-log staging check only
+        the changed rows (macros/tests/changed_rows_scope.sql). The nightly reconciliation,
+        which reprocesses, tests every row."""
+        return {TEST_SCOPE_VARIABLE: "all" if self.reprocessing else "changed"}
 
     @property
     def nothing_to_build(self) -> str | None:

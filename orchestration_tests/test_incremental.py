@@ -23,13 +23,21 @@ from orchestration.landing import LOADED_DIR, load
 from orchestration.paths import PROJECT_DIR, SEEDS_RAW_DIR
 from orchestration.publish import mart_tables
 
+# a transaction change, without its key, amount, operation and sequence
+TRANSACTION = {
+    "account_id": "500001",
+    "direction": "debit",
+    "merchant_category": "groceries",
+    "channel": "mobile",
+    "transaction_at": "2026-10-30 10:00:00",
+}
 MODELS_ONLY = ["--exclude-resource-type", "test", "unit_test"]
 # what the delta_load job builds: everything downstream of the change logs
 DELTA_PATH = ["--select", "tag:change_log+"]
 
 
-def _dbt(args: list[str], warehouse: Path, target_path: Path) -> subprocess.Popen:
-    env = dbt_env("ci")
+def _dbt(args: list[str], warehouse: Path, target_path: Path, **variables: str) -> subprocess.Popen:
+    env = {**dbt_env("ci"), **variables}
     env["FSI_DUCKDB_PATH"] = str(warehouse)
     env["DBT_TARGET_PATH"] = str(target_path)
     return subprocess.Popen(
@@ -146,19 +154,12 @@ def test_deletes_updates_and_late_events_apply_by_sequence(
     shutil.copy(initial, warehouse)
     landing = tmp_path / "landing" / "core_banking" / "transactions"
     landing.mkdir(parents=True)
-    base = {
-        "account_id": "500001",
-        "direction": "debit",
-        "merchant_category": "groceries",
-        "channel": "mobile",
-        "transaction_at": "2026-10-30 10:00:00",
-    }
     records = [
-        {**base, "transaction_id": "9000001", "amount": "1.00", "_op": "d", "_seq": 10},
-        {**base, "transaction_id": "9000002", "amount": "222.22", "_op": "u", "_seq": 20},
-        {**base, "transaction_id": "9000002", "amount": "111.11", "_op": "u", "_seq": 5},
-        {**base, "transaction_id": "42", "amount": "42.00", "_op": "c", "_seq": 30},
-        {**base, "transaction_id": "43", "amount": "43.00", "_op": "x", "_seq": 31},
+        {**TRANSACTION, "transaction_id": "9000001", "amount": "1.00", "_op": "d", "_seq": 10},
+        {**TRANSACTION, "transaction_id": "9000002", "amount": "222.22", "_op": "u", "_seq": 20},
+        {**TRANSACTION, "transaction_id": "9000002", "amount": "111.11", "_op": "u", "_seq": 5},
+        {**TRANSACTION, "transaction_id": "42", "amount": "42.00", "_op": "c", "_seq": 30},
+        {**TRANSACTION, "transaction_id": "43", "amount": "43.00", "_op": "x", "_seq": 31},
     ]
     (landing / "batch-00001.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     # the late event (seq 5) arrives in a later batch than the update it must lose to
@@ -180,3 +181,68 @@ def test_deletes_updates_and_late_events_apply_by_sequence(
     assert {k: float(v) for k, v in amounts.items()} == {9000002: 222.22, 42: 42.0}
     assert rejected == [("43", "unknown operation x (expected c, u or d)")]
     assert runs == (1, 1, 1)
+
+
+def _test_failures(target_path: Path) -> dict[str, int]:
+    """Failing rows per test of the last dbt invocation, by test name (without its hash)."""
+    results = json.loads((target_path / "run_results.json").read_text())["results"]
+    return {
+        r["unique_id"].split(".")[2]: r["failures"]
+        for r in results
+        if r["unique_id"].startswith("test.") and r["status"] in ("fail", "warn")
+    }
+
+
+def test_a_delta_build_tests_the_rows_it_changed(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """With FSI_TEST_SCOPE=changed (set by `fsi build --delta` and delta_load), tests of the
+    incremental models and change-log staging read only the changed rows: a bad changed row
+    still fails its tests, a bad row the delta did not touch is left to the full tests."""
+    initial, warehouse, target_path = built
+    shutil.copy(initial, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        # an old fact no change touches, broken behind dbt's back
+        broken = con.execute(
+            "update core.fct_transactions set amount = -1 "
+            "where transaction_id = (select min(transaction_id) from core.fct_transactions)"
+        ).fetchone()[0]
+    assert broken == 1
+    landing = tmp_path / "landing" / "core_banking" / "transactions"
+    landing.mkdir(parents=True)
+    record = {**TRANSACTION, "transaction_id": "42", "amount": "-42.00", "_op": "c", "_seq": 1}
+    (landing / "batch-00001.jsonl").write_text(json.dumps(record) + "\n")
+    load(warehouse, tmp_path / "landing", progress=lambda _: None)
+    amount_test = "expression_is_true_fct_transactions_amount__amount_0"
+
+    delta = _dbt(
+        ["build", *DELTA_PATH, "--exclude-resource-type", "unit_test"],
+        warehouse,
+        target_path,
+        FSI_TEST_SCOPE="changed",
+    )
+    assert delta.wait() != 0
+    # only the new transaction fails: the old broken fact was not re-read
+    assert _test_failures(target_path) == {amount_test: 1}
+    results = json.loads((target_path / "run_results.json").read_text())["results"]
+    scoped = {
+        r["unique_id"].split(".")[2]
+        for r in results
+        if "_invocation_id = '" in (r["compiled_code"] or "")
+    }
+    staging = {
+        r["unique_id"].split(".")[2]
+        for r in results
+        if "_changed_at > cast('1900-01-01" in (r["compiled_code"] or "")
+    }
+    assert amount_test in scoped
+    assert "not_null_stg_core_banking__transactions_transaction_id" in staging
+    # unique on the change log's key is scoped; on any other column it reads everything
+    assert "unique_stg_core_banking__transactions_transaction_id" in staging
+    assert "unique_stg_marketo__email_sends_email_send_id" not in staging
+    # the tests of a full-table model read all of it
+    assert not any("int_customer_banking_aggregated" in name for name in scoped | staging)
+
+    full = _dbt(["test", "--select", "fct_transactions"], warehouse, target_path)
+    assert full.wait() != 0
+    assert _test_failures(target_path) == {amount_test: 2}

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration import datagen
-from orchestration.bench import _wall_seconds, markdown, run_bench
+from orchestration.bench import _dagster_dbt_run, _wall_seconds, markdown, run_bench
 from orchestration.datagen.scale import CLAIM_CLONES, replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
 from orchestration.delta_state import (
@@ -241,6 +242,33 @@ def test_a_delta_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> N
             "insert into raw_claims.claims__changes values (2, timestamp '2026-11-20 09:00:00')"
         )
     assert up_to_date(warehouse, changes_seen(warehouse), fingerprint) is None, "a late change"
+
+
+def test_the_dagster_phase_reads_the_latest_dbt_run_of_dagster(tmp_path: Path) -> None:
+    def dbt_run(folder: str, elapsed: float, log: str, mtime: int) -> None:
+        run = tmp_path / folder
+        run.mkdir()
+        span = {
+            "name": "execute",
+            "started_at": "2026-11-23T10:00:00",
+            "completed_at": "2026-11-23T10:00:04",
+        }
+        result = {"unique_id": "model.p.m", "execution_time": 4.0, "timing": [span]}
+        (run / "run_results.json").write_text(
+            json.dumps({"elapsed_time": elapsed, "results": [result]})
+        )
+        (run / "dbt.log").write_text(log)
+        os.utime(run / "run_results.json", (mtime, mtime))
+
+    assert _dagster_dbt_run(tmp_path) == {}
+    dbt_run("fsi_dbt_assets-old", 9.0, "Partial parsing enabled", 1_000)
+    dbt_run(
+        "fsi_dbt_assets-new", 7.5, "Unable to do partial parsing because profile has changed", 2_000
+    )
+    detail = _dagster_dbt_run(tmp_path)
+    assert detail["dbt elapsed (s)"] == 7.5
+    assert detail["model seconds (wall)"] == 4.0
+    assert detail["dbt parsed the project again"] is True
 
 
 def test_wall_seconds_counts_overlapping_spans_once() -> None:

