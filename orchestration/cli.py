@@ -239,7 +239,8 @@ def parser() -> argparse.ArgumentParser:
         "--delta",
         action="store_true",
         help=f"build only what the change logs feed ({DELTA_SELECTION}); "
-        "skipped when nothing was loaded and no model changed since the last delta build",
+        "skipped when nothing was loaded and no model changed since the last delta build; "
+        "tests of the incremental models and change-log staging read only the changed rows",
     )
     build.add_argument(
         "--unit-tests",

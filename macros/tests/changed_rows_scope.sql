@@ -1,8 +1,8 @@
 {#- Tests of a delta build check the rows it changed.
 
     A delta build (`fsi build --delta`, Dagster's delta_load) runs with FSI_TEST_SCOPE=changed.
-    Every generic test on an incremental model or on a change log's staging view then reads
-    only the changed rows, not the whole table:
+    The generic tests below, on an incremental model or on a change log's staging view, then
+    read only the changed rows, not the whole table:
 
       - incremental models: the rows this invocation wrote (_invocation_id);
       - staging views over a change log: the rows that come from the change log (the
@@ -10,11 +10,13 @@
         no _changed_at are tested in full.
 
     Row-level tests (not_null, accepted_values, relationships from the child side,
-    expression_is_true) hold for the whole table when they hold for the rows that changed.
-    So does unique on an incremental model's unique_key, which delete+insert keeps unique
-    across runs, and on a staging view's change_key (meta), the key current_rows ranks by. Every other test (unique on other columns, tests of full-table models,
-    singular tests) reads everything. Without FSI_TEST_SCOPE (dbt build, dbt test, fsi build,
-    the nightly jobs) every test reads everything. -#}
+    expression_is_true) hold for the whole table when they hold for the rows that changed
+    (for relationships: as long as the parent keeps its rows, which no change log can remove
+    from a dimension). So does unique on an incremental model's unique_key, which
+    delete+insert keeps unique across runs, and on a staging view's change_key (meta), the key
+    current_rows ranks by. Every other test (unique on other columns, tests of full-table
+    models, singular tests) reads everything. Without FSI_TEST_SCOPE (dbt build, dbt test,
+    fsi build, the nightly jobs) every test reads everything. -#}
 
 {% macro default__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
