@@ -47,7 +47,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 test-python:
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=10
 
 validate:
 	FSI_TARGET=ci $(BIN)/dbt parse --quiet
