@@ -15,16 +15,11 @@
 {% macro current_rows(source_name, table_name, key) -%}
     {%- set initial = source(source_name, table_name) -%}
     {%- set changes = change_log(source_name, table_name) -%}
-    {%- if changes is none %}
-    {{ initial_rows(initial) }},
-        false as _is_deleted,
-        cast(1 as {{ dbt.type_bigint() }}) as _change_rank
-    from {{ initial }}
-    {%- else %}
     {{ initial_rows(initial) }},
         false as _is_deleted,
         cast(1 as {{ dbt.type_bigint() }}) as _change_rank
     from {{ initial }} as initial_load
+    {%- if changes is not none %}
     where not exists (
         select 1 from {{ changes }} as changes where changes.{{ key }} = initial_load.{{ key }}
     )
