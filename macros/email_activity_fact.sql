@@ -6,7 +6,8 @@
 {% macro email_activity_fact(activity_model, activity_key, event_at, extra_columns=[]) %}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
+    partition_by=incremental_partition_by(),
     unique_key=activity_key,
     on_schema_change='fail',
     post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
@@ -72,5 +73,5 @@ final as (
 
 )
 
-select * from final
+{{ incremental_rows('final', activity_key) }}
 {% endmacro %}

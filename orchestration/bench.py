@@ -27,18 +27,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from orchestration import spark
 from orchestration.datagen.scale import replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
 from orchestration.incremental import row_counts
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 TARGETS = {
@@ -49,6 +53,45 @@ TARGETS = {
     "0-change build (s)": 8.0,
     "peak memory (GiB)": 4.0,
 }
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants (from /proc, Linux) every
+    half second, keeping the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_mib = 0.0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.5):
+            self.peak_mib = max(self.peak_mib, tree_rss_mib(self.pid))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def tree_rss_mib(root: int) -> float:
+    """Resident memory of ``root`` and its descendants, in MiB (0 where /proc is missing)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+        except (OSError, IndexError, ValueError):
+            continue
+        todo += children.get(pid, [])
+    return total / 2**20
 
 
 class BenchError(RuntimeError):
@@ -84,6 +127,7 @@ class Bench:
             FSI_LANDING_DIR=str(self.workdir / "landing"),
             DBT_TARGET_PATH=str(self.workdir / "target"),
             DBT_PROFILES_DIR=str(PROFILES_DIR),
+            FSI_SPARK_DIR=str(self.workdir / "spark"),
         )
         env.setdefault("FSI_DUCKDB_TEMP_DIRECTORY", str(self.workdir / "spill"))
         return env
@@ -106,13 +150,18 @@ class Bench:
             child = subprocess.Popen(
                 argv, cwd=PROJECT_DIR, env=env or self.env, stdout=out, stderr=subprocess.STDOUT
             )
+            tree = TreeMemory(child.pid)
+            tree.start()
             _, status, usage = os.wait4(child.pid, 0)
+            tree.stop()
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode:
             tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-25:])
             raise BenchError(f"{name} failed (exit {child.returncode}); log {log}:\n{tail}")
-        phase = Phase(name, round(seconds, 2), round(usage.ru_maxrss / 1024, 1), " ".join(argv))
+        # ru_maxrss misses processes the child never waits for (Spark's JVM): take the larger
+        peak = max(usage.ru_maxrss / 1024, tree.peak_mib)
+        phase = Phase(name, round(seconds, 2), round(peak, 1), " ".join(argv))
         self.phases.append(phase)
         self.say(f"{name}: {seconds:.1f}s, peak {phase.peak_rss_mib:,.0f} MiB")
         return phase
@@ -125,37 +174,16 @@ class Bench:
 
     # -- the phases ---------------------------------------------------------------------
     def execute(self, dagster: bool = True) -> dict:
-        extract = self.workdir / "extract"
-        gen = self.fsi("generate", "generate", "--scale", str(self.scale), "--out", str(extract))
-        gen.detail["replicas"] = replicas_for(self.scale)
+        if self.target == "spark":
+            return self.execute_on_spark()
+        extract = self.generate()
         load = self.fsi("load", "load", "--initial", str(extract))
         raw = _table_rows(self.warehouse, schema_like="raw_%")
         load.rows = sum(raw.values())
         load.detail["tables"] = raw
-
-        # parsing is its own phase: in steady state dbt reuses its partial parse
-        self.fsi("dbt parse", "dbt", "parse")
-        build = self.fsi("dbt build", "build", "--full-refresh", "--keep-raw")
-        build.detail = _run_results(self.workdir / "target" / "run_results.json")
-        built = _model_rows(self.warehouse, self.workdir / "target" / "run_results.json")
-        build.rows = sum(built.values())
-        build.detail["rows per model"] = built
+        self.full_build(lambda run_results: _model_rows(self.warehouse, run_results))
         self.fsi("publish", "publish")
-
-        floor_dir = self.workdir / "floor"
-        floor_dir.mkdir()
-        shutil.copy(self.warehouse, floor_dir / self.warehouse.name)
-        for artifact in ("run_results.json", "manifest.json"):
-            shutil.copy(self.workdir / "target" / artifact, floor_dir / artifact)
-        floor = self.helper(
-            "engine floor",
-            "floor",
-            str(floor_dir / "run_results.json"),
-            str(floor_dir / "manifest.json"),
-            str(floor_dir / self.warehouse.name),
-        )
-        floor.detail = json.loads((floor_dir / "floor.json").read_text())
-        shutil.rmtree(floor_dir)
+        self.engine_floor("floor", warehouse=self.warehouse)
 
         if dagster:
             orchestrated = self.helper("dagster", "dagster")
@@ -180,6 +208,52 @@ class Bench:
         self.fsi("0-change load", "load")
         self.fsi("0-change build", "build", "--delta")
         return self.report()
+
+    def execute_on_spark(self) -> dict:
+        """The same phases on a local Spark session, as far as they exist there: generate,
+        load (parquet extracts into Spark tables), parse, the full build and the engine floor.
+        Publishing, the Dagster run and the delta path drive the DuckDB warehouse only."""
+        extract = self.generate()
+        load = self.helper("load", "spark-load", str(extract))
+        load.detail["tables"] = json.loads((extract / "spark-load.json").read_text())
+        load.rows = sum(load.detail["tables"].values())
+        self.full_build(
+            lambda run_results: spark.table_rows(
+                self.workdir / "spark", _built_relations(run_results)
+            )
+        )
+        self.engine_floor("spark-floor")
+        return self.report()
+
+    def generate(self) -> Path:
+        extract = self.workdir / "extract"
+        gen = self.fsi("generate", "generate", "--scale", str(self.scale), "--out", str(extract))
+        gen.detail["replicas"] = replicas_for(self.scale)
+        return extract
+
+    def full_build(self, rows_per_model: Callable[[Path], dict[str, int]]) -> None:
+        # parsing is its own phase: in steady state dbt reuses its partial parse
+        self.fsi("dbt parse", "dbt", "parse")
+        build = self.fsi("dbt build", "build", "--full-refresh", "--keep-raw")
+        run_results = self.workdir / "target" / "run_results.json"
+        build.detail = _run_results(run_results)
+        built = rows_per_model(run_results)
+        build.rows = sum(built.values())
+        build.detail["rows per model"] = built
+
+    def engine_floor(self, command: str, warehouse: Path | None = None) -> None:
+        """The floor helper on copies of the build's artifacts (and of the DuckDB warehouse)."""
+        floor_dir = self.workdir / "floor"
+        floor_dir.mkdir()
+        for artifact in ("run_results.json", "manifest.json"):
+            shutil.copy(self.workdir / "target" / artifact, floor_dir / artifact)
+        args = [str(floor_dir / "run_results.json"), str(floor_dir / "manifest.json")]
+        if warehouse is not None:
+            shutil.copy(warehouse, floor_dir / warehouse.name)
+            args.append(str(floor_dir / warehouse.name))
+        floor = self.helper("engine floor", command, *args)
+        floor.detail = json.loads((floor_dir / "floor.json").read_text())
+        shutil.rmtree(floor_dir)
 
     # -- reporting ----------------------------------------------------------------------
     def phase(self, name: str) -> Phase | None:
@@ -390,12 +464,17 @@ def _table_rows(warehouse: Path, schema_like: str) -> dict[str, int]:
 def _model_rows(warehouse: Path, run_results: Path) -> dict[str, int]:
     """Rows in every table the build materialised (views hold none of their own)."""
     tables = set(_tables(warehouse))
-    built = [
-        ".".join(part.strip('"') for part in r["relation_name"].split(".")[-2:])
+    built = _built_relations(run_results)
+    return row_counts(warehouse, [relation for relation in built if relation in tables])
+
+
+def _built_relations(run_results: Path) -> list[str]:
+    """schema.table of every model and snapshot the build ran."""
+    return [
+        ".".join(part.strip('"`') for part in r["relation_name"].split(".")[-2:])
         for r in json.loads(run_results.read_text())["results"]
         if r["unique_id"].startswith(("model.", "snapshot.")) and r.get("relation_name")
     ]
-    return row_counts(warehouse, [relation for relation in built if relation in tables])
 
 
 # -- the engine floor and the Dagster run, each in its own process ------------------------
@@ -404,7 +483,10 @@ def floor(run_results: Path, manifest: Path, warehouse: Path) -> dict[str, objec
     (a valid DAG order), in one DuckDB connection with the profile's settings."""
     results = json.loads(run_results.read_text())
     nodes = json.loads(manifest.read_text())["nodes"]
-    statements = list(_floor_statements(results, nodes))
+    statements = [
+        (unique_id, f"create or replace {kind} {relation} as (\n{sql}\n)")
+        for unique_id, kind, relation, sql in floor_statements(results, nodes)
+    ]
     con = duckdb.connect(str(warehouse), config=duckdb_config())
     timings = {}
     started = time.perf_counter()
@@ -420,7 +502,9 @@ def floor(run_results: Path, manifest: Path, warehouse: Path) -> dict[str, objec
     return {"statements": len(statements), "seconds": round(total, 2), "slowest": slowest}
 
 
-def _floor_statements(results: dict, nodes: dict) -> Iterator[tuple[str, str]]:
+def floor_statements(results: dict, nodes: dict) -> Iterator[tuple[str, str, str, str]]:
+    """(unique_id, view or table, relation, compiled SQL) of every model the build ran, in
+    the order dbt finished them (a valid DAG order)."""
     ordered = sorted(
         (
             r
@@ -434,10 +518,7 @@ def _floor_statements(results: dict, nodes: dict) -> Iterator[tuple[str, str]]:
     for result in ordered:
         materialized = nodes[result["unique_id"]]["config"]["materialized"]
         kind = "view" if materialized == "view" else "table"
-        sql = (
-            f"create or replace {kind} {result['relation_name']} as (\n{result['compiled_code']}\n)"
-        )
-        yield result["unique_id"], sql
+        yield result["unique_id"], kind, result["relation_name"], result["compiled_code"]
 
 
 def duckdb_config() -> dict[str, str]:
@@ -480,11 +561,23 @@ def main(argv: list[str]) -> int:
         (warehouse.parent / "floor.json").write_text(json.dumps(outcome, indent=2))
         print(json.dumps(outcome, indent=2))
         return 0
+    if argv[:1] == ["spark-load"]:
+        extract = Path(argv[1])
+        rows = spark.load_initial(extract)
+        (extract / "spark-load.json").write_text(json.dumps(rows, indent=2))
+        return 0
+    if argv[:1] == ["spark-floor"]:
+        run_results, manifest = (Path(a) for a in argv[1:3])
+        outcome = spark.floor(run_results, manifest)
+        (run_results.parent / "floor.json").write_text(json.dumps(outcome, indent=2))
+        print(json.dumps(outcome, indent=2))
+        return 0
     if argv[:1] == ["dagster"]:
         dagster_full_build()
         return 0
     print(
-        "usage: python -m orchestration.bench floor RUN_RESULTS MANIFEST WAREHOUSE | dagster",
+        "usage: python -m orchestration.bench floor RUN_RESULTS MANIFEST WAREHOUSE | dagster"
+        " | spark-load EXTRACT_DIR | spark-floor RUN_RESULTS MANIFEST",
         file=sys.stderr,
     )
     return 2

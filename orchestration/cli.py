@@ -111,7 +111,13 @@ def _build(args: argparse.Namespace) -> int:
     if not args.unit_tests:
         command += UNIT_TESTS_EXCLUDED
     delta = None
+    on_spark = (args.target or os.environ.get("FSI_TARGET")) == "spark"
     if args.delta:
+        if on_spark:
+            raise CliError(
+                "--delta reads the DuckDB landing ledger; on Spark run `fsi build` "
+                "(the change logs are read all the same)"
+            )
         if args.select or args.full_refresh:
             raise CliError("--delta builds the delta path; leave out --select and --full-refresh")
         delta = DeltaBuild.start(warehouse_path(), args.reprocess_days)
@@ -125,6 +131,8 @@ def _build(args: argparse.Namespace) -> int:
     summary = summarise(target_path() / "run_results.json")
     if delta:
         delta.succeeded(summary.invocation_id)
+    if on_spark:  # the run's changes are in landing.incremental_runs on Spark
+        return 0
     changes = incremental_changes(warehouse_path(), summary.invocation_id)
     for model, change in changes.items():
         print(f"  {model:<30} {change}")
@@ -265,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
         help="time generate, load, full build, publish, delta and 0-change runs at a scale",
     )
     bench.add_argument("--scale", type=int, default=10, help="data scale (100 = 10M transactions)")
+    bench.add_argument(
+        "--target",
+        default=argparse.SUPPRESS,
+        help="dbt target to measure (as fsi --target; spark: a local Spark session)",
+    )
     bench.add_argument("--no-dagster", action="store_true", help="skip the Dagster full build")
     bench.add_argument(
         "--keep", metavar="DIR", help="keep the bench's warehouse and logs under DIR"

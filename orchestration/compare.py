@@ -25,9 +25,14 @@ class TableDiff:
 
 
 def compare_tables(
-    left: Path, right: Path, tables: list[str], ignore_columns: tuple[str, ...] = ()
+    left: Path,
+    right: Path,
+    tables: list[str],
+    ignore_columns: tuple[str, ...] = (),
+    decimal_digits: int | None = None,
 ) -> list[TableDiff]:
-    """For each ``schema.table``: rows (with multiplicity) only in left, only in right."""
+    """For each ``schema.table``: rows (with multiplicity) only in left, only in right.
+    Floats are rounded to FLOAT_DIGITS places, decimals to ``decimal_digits`` if given."""
     with duckdb.connect() as con:
         con.execute(f"attach '{left}' as l (read_only)")
         con.execute(f"attach '{right}' as r (read_only)")
@@ -43,7 +48,7 @@ def compare_tables(
             if not columns:
                 raise ValueError(f"{table} does not exist in {left}")
             select = ", ".join(
-                f'round("{column}", {FLOAT_DIGITS})' if kind in FLOAT_TYPES else f'"{column}"'
+                _comparable(column, kind, decimal_digits)
                 for column, kind in columns
                 if column not in ignore_columns
             )
@@ -56,3 +61,11 @@ def compare_tables(
             )
             diffs.append(TableDiff(table, only_left, only_right))
         return diffs
+
+
+def _comparable(column: str, kind: str, decimal_digits: int | None) -> str:
+    if kind in FLOAT_TYPES:
+        return f'round("{column}", {FLOAT_DIGITS})'
+    if decimal_digits is not None and kind.startswith("DECIMAL"):
+        return f'cast(round("{column}", {decimal_digits}) as decimal(38, {decimal_digits}))'
+    return f'"{column}"'

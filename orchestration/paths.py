@@ -33,6 +33,12 @@ def landing_path() -> Path:
     return _from_env("FSI_LANDING_DIR", PROJECT_DIR / "landing")
 
 
+def spark_path() -> Path:
+    """Where a local Spark build (`--target spark`) keeps its parquet tables and Derby
+    metastore (env ``FSI_SPARK_DIR``, as profiles/profiles.yml reads it)."""
+    return _from_env("FSI_SPARK_DIR", TARGET_DIR / "spark")
+
+
 def _from_env(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     if not value:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.cli import main
+from orchestration.cli import main, parser
 from orchestration.paths import SEEDS_RAW_DIR
 
 
@@ -81,3 +81,15 @@ def test_delta_build_refuses_a_selection(capsys: pytest.CaptureFixture[str]) -> 
 def test_bench_refuses_a_bad_scale(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--scale", "0"]) == 1
     assert "scale must be at least 1" in capsys.readouterr().err
+
+
+def test_a_delta_build_on_spark_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--target", "spark", "build", "--delta"]) == 1
+    assert "--delta reads the DuckDB landing ledger" in capsys.readouterr().err
+
+
+def test_bench_takes_its_target_after_the_command() -> None:
+    args = parser().parse_args(["bench", "--target", "spark", "--scale", "10"])
+    assert (args.target, args.scale) == ("spark", 10)
+    assert parser().parse_args(["--target", "ci", "bench"]).target == "ci"
+    assert parser().parse_args(["bench"]).target is None

@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration import datagen
-from orchestration.bench import _dagster_dbt_run, _wall_seconds, markdown, run_bench
+from orchestration.bench import TreeMemory, _dagster_dbt_run, _wall_seconds, markdown, run_bench
 from orchestration.datagen.scale import CLAIM_CLONES, replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
 from orchestration.delta_state import (
@@ -313,3 +315,15 @@ def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
     table = markdown(result)
     assert "| dbt build |" in table and "| dbt build / engine floor |" in table
     assert "| dagster / dbt build | n/a | ≤ 1.2 |" in table
+
+
+def test_the_bench_counts_the_memory_of_grandchildren() -> None:
+    """A phase's peak includes processes its child starts and never waits for (Spark's JVM):
+    here a shell whose child holds 300 MiB."""
+    hold = "x = bytearray(300 * 2**20); import time; time.sleep(1.5)"
+    child = subprocess.Popen(["bash", "-c", f"'{sys.executable}' -c '{hold}'; true"])
+    tree = TreeMemory(child.pid)
+    tree.start()
+    child.wait()
+    tree.stop()
+    assert tree.peak_mib > 300

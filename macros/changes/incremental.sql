@@ -2,8 +2,12 @@
     staging (_change_op, _changed_at, _is_deleted) and stamps rows with the invocation that
     wrote them; its config is
 
-        materialized='incremental', incremental_strategy='delete+insert', unique_key=<key>,
+        materialized='incremental', unique_key=<key>,
+        incremental_strategy=incremental_strategy(), partition_by=incremental_partition_by(),
         post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"]
+
+    and ends with {{ incremental_rows('final', <key>) }}. How keys are replaced depends on the adapter
+    and table format: see macros/adapters/incremental_strategy.sql.
 
     An incremental run takes every key whose winning change was loaded after the newest change
     already in the model (minus var reprocess_days, which the nightly reconciliation sets to 2),
@@ -52,10 +56,4 @@
     from {{ this }}
     where _invocation_id = '{{ invocation_id }}'
     {%- endif %}
-{%- endmacro %}
-
-
-{#- post-hook: drop the tombstones the run inserted for deleted keys. -#}
-{% macro remove_tombstones() -%}
-    delete from {{ this }} where _is_deleted
 {%- endmacro %}

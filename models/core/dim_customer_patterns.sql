@@ -7,7 +7,8 @@
     Incremental: a run recomputes the customers with events loaded since the last run. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
+    partition_by=incremental_partition_by(),
     unique_key='customer_id',
     on_schema_change='fail',
     post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
@@ -86,4 +87,4 @@ final as (
 
 )
 
-select * from final
+{{ incremental_rows('final', 'customer_id') }}

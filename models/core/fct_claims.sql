@@ -3,7 +3,8 @@
     that stops qualifying after a change is removed like a deleted one. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
+    partition_by=incremental_partition_by(),
     unique_key='claim_no',
     on_schema_change='fail',
     post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
@@ -56,8 +57,10 @@ final as (
         claims.settlement_date,
         cast({{ dbt.date_trunc('month', 'claims.claim_date') }} as date) as claim_month,
         cast({{ dbt.date_trunc('month', 'claims.incident_date') }} as date) as accident_month,
-        {{ dbt.datediff('claims.incident_date', 'claims.claim_date', 'day') }}
-            as days_incident_to_report,
+        cast(
+            {{ dbt.datediff('claims.incident_date', 'claims.claim_date', 'day') }}
+            as {{ dbt.type_bigint() }}
+        ) as days_incident_to_report,
         {{ incremental_change_columns(
             'claims',
             is_deleted='claims._is_deleted or claims.invalid_reason is not null'
@@ -69,4 +72,4 @@ final as (
 
 )
 
-select * from final
+{{ incremental_rows('final', 'claim_no') }}

@@ -1,6 +1,7 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
+    partition_by=incremental_partition_by(),
     unique_key='transaction_id',
     on_schema_change='fail',
     post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
@@ -49,4 +50,4 @@ final as (
 
 )
 
-select * from final
+{{ incremental_rows('final', 'transaction_id') }}

@@ -53,12 +53,23 @@ scored as (
 
     select
         customer_key,
-        {{ dbt.datediff('last_debit_date', 'as_of_date', 'day') }} as recency_days,  -- noqa: LT05
+        -- explicit bigints: datediff and ntile give int on some engines (Spark)
+        cast(
+            {{ dbt.datediff('last_debit_date', 'as_of_date', 'day') }}  -- noqa: LT05
+            as {{ dbt.type_bigint() }}
+        ) as recency_days,
         frequency,
         monetary,
-        ntile(5) over (order by last_debit_date asc, customer_key asc) as recency_score,
-        ntile(5) over (order by frequency asc, customer_key asc) as frequency_score,
-        ntile(5) over (order by monetary asc, customer_key asc) as monetary_score
+        cast(
+            ntile(5) over (order by last_debit_date asc, customer_key asc)
+            as {{ dbt.type_bigint() }}
+        ) as recency_score,
+        cast(
+            ntile(5) over (order by frequency asc, customer_key asc) as {{ dbt.type_bigint() }}
+        ) as frequency_score,
+        cast(
+            ntile(5) over (order by monetary asc, customer_key asc) as {{ dbt.type_bigint() }}
+        ) as monetary_score
     from spending
 
 ),

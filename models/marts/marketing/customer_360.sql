@@ -146,8 +146,10 @@ final as (
         combined.latest_offer_at,
         combined.first_interaction_at,
         combined.last_interaction_at,
-        {{ dbt.datediff('combined.first_interaction_at', 'combined.last_interaction_at', 'day') }}
-            as lifetime_days,
+        cast(
+            {{ dbt.datediff('combined.first_interaction_at', 'combined.last_interaction_at', 'day') }}  -- noqa: LT05
+            as {{ dbt.type_bigint() }}
+        ) as lifetime_days,
         case when combined.is_bank_customer then tiers.engagement_tier end as engagement_tier
     from combined
     left join tiers

@@ -1,0 +1,198 @@
+"""The same project on Apache Spark (`make test-spark`): every seed, model, snapshot and test
+builds and passes on a local Spark session (dbt-spark, method session), and every mart equals
+the DuckDB build's, row for row, money to the cent.
+
+Needs the spark extra (pyspark) and Java 17: skipped without them, unless FSI_REQUIRE_SPARK is
+set. FSI_SPARK_SELECT limits both builds to a dbt selection (CI builds a representative
+subset; `make test-spark` builds everything)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.bench import markdown, run_bench
+from orchestration.dbt import run_dbt
+from orchestration.publish import mart_tables
+from orchestration.spark import built_marts, compare_with_duckdb, copy_to_duckdb
+
+pytestmark = pytest.mark.spark
+
+SELECTION = os.environ.get("FSI_SPARK_SELECT", "").split()
+# a selection takes only the tests whose every parent it builds
+SELECT_ARGS = ["--select", *SELECTION, "--indirect-selection", "cautious"] if SELECTION else []
+# a dbt status that is not a failure (exposures are no-ops; a test may be set to warn)
+OK_STATUSES = {"success", "pass", "warn", "no-op"}
+BUILT_KINDS = {"seed", "model", "snapshot", "test", "unit_test"}
+HAVE_SPARK = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
+
+
+@dataclass(frozen=True)
+class Builds:
+    root: Path
+    duckdb_file: Path
+    spark_dir: Path
+    spark_env: dict[str, str]
+    spark_target: Path
+
+    def spark_results(self) -> list[dict]:
+        return json.loads((self.spark_target / "run_results.json").read_text())["results"]
+
+
+def _require_spark() -> None:
+    if not HAVE_SPARK:
+        if os.environ.get("FSI_REQUIRE_SPARK"):
+            pytest.fail("Spark is required (FSI_REQUIRE_SPARK): run `make test-spark` with Java 17")
+        pytest.skip("needs the spark extra and Java 17 (`make test-spark`)")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    _require_spark()
+    root = tmp_path_factory.mktemp("spark")
+    duckdb_file = root / "duckdb" / "analytics.duckdb"
+    code = run_dbt(
+        ["build", *SELECT_ARGS, "--target-path", str(root / "duckdb-target")],
+        target="ci",
+        env={"FSI_DUCKDB_PATH": str(duckdb_file)},
+    )
+    assert code == 0, "the DuckDB build failed"
+    spark_env = {
+        "FSI_SPARK_DIR": str(root / "spark"),
+        "FSI_DUCKDB_PATH": str(root / "unused" / "analytics.duckdb"),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+    }
+    spark_target = root / "spark-target"
+    code = run_dbt(
+        ["build", *SELECT_ARGS, "--target-path", str(spark_target)], target="spark", env=spark_env
+    )
+    assert code == 0, "the Spark build failed: see its output above"
+    return Builds(root, duckdb_file, root / "spark", spark_env, spark_target)
+
+
+def _warned(results: list[dict]) -> set[str]:
+    return {r["unique_id"] for r in results if r["status"] == "warn"}
+
+
+def test_every_node_builds_and_passes_on_spark(builds: Builds) -> None:
+    results = builds.spark_results()
+    failed = [r["unique_id"] for r in results if r["status"] not in OK_STATUSES]
+    assert not failed
+    # the same warnings as on DuckDB (assert_no_shadowed_offer_rules warns by design)
+    duckdb_results = json.loads((builds.root / "duckdb-target" / "run_results.json").read_text())
+    assert _warned(results) == _warned(duckdb_results["results"])
+    kinds = {r["unique_id"].split(".")[0] for r in results}
+    # seeds, models, the snapshot, data tests and unit tests all ran on Spark
+    assert kinds >= BUILT_KINDS
+    if not SELECTION:
+        manifest = json.loads((builds.spark_target / "manifest.json").read_text())
+        expected = {
+            unique_id
+            for unique_id, node in manifest["nodes"].items()
+            if node["resource_type"] in ("seed", "model", "snapshot", "test")
+        } | set(manifest.get("unit_tests", {}))
+        ran = {r["unique_id"] for r in results if r["unique_id"].split(".")[0] in BUILT_KINDS}
+        assert ran == expected
+
+
+def test_every_mart_equals_the_duckdb_build(builds: Builds) -> None:
+    manifest = builds.spark_target / "manifest.json"
+    tables = built_marts(builds.spark_target / "run_results.json", manifest)
+    assert tables, "the selection built no mart"
+    if not SELECTION:
+        assert tables == [f"{t.schema}.{t.name}" for t in mart_tables(manifest)]
+    diffs, rows = compare_with_duckdb(
+        builds.duckdb_file, builds.spark_dir, tables, builds.root / "spark_marts.duckdb"
+    )
+    assert [d.table for d in diffs if not d.equal] == []
+    with duckdb.connect(str(builds.duckdb_file), read_only=True) as con:
+        duckdb_rows = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+    assert rows == duckdb_rows
+    assert all(count > 0 for count in rows.values()), rows
+
+
+def test_every_seed_equals_the_duckdb_build(builds: Builds) -> None:
+    """Seeds load value for value: quotes in text, empty cells as nulls (not 'None')."""
+    manifest = json.loads((builds.spark_target / "manifest.json").read_text())
+    seeded = {r["unique_id"] for r in builds.spark_results() if r["unique_id"].startswith("seed.")}
+    tables = sorted(
+        f"{manifest['nodes'][seed]['schema']}.{manifest['nodes'][seed]['alias']}" for seed in seeded
+    )
+    assert "reference.claim_rules" in tables
+    diffs, _ = compare_with_duckdb(
+        builds.duckdb_file, builds.spark_dir, tables, builds.root / "spark_seeds.duckdb"
+    )
+    assert [d.table for d in diffs if not d.equal] == []
+    copy = duckdb.connect(str(builds.root / "spark_seeds.duckdb"), read_only=True)
+    with copy:
+        descriptions = copy.execute("select rule_description from reference.claim_rules").fetchall()
+        nulls = copy.execute(
+            "select count(*) from reference.claim_rules where threshold_value is null"
+        ).fetchone()[0]
+    assert any("policy's" in d for (d,) in descriptions)
+    assert nulls > 0
+
+
+def test_the_snapshot_equals_the_duckdb_build(builds: Builds) -> None:
+    # the validity bounds come from the data; dbt_scd_id is the same md5 on both engines
+    diffs, rows = compare_with_duckdb(
+        builds.duckdb_file,
+        builds.spark_dir,
+        ["snapshots.customers_history"],
+        builds.root / "spark_snapshot.duckdb",
+    )
+    assert diffs[0].equal, diffs
+    assert rows["snapshots.customers_history"] > 0
+
+
+def test_a_second_spark_build_updates_incrementally_and_changes_nothing(builds: Builds) -> None:
+    """The incremental models run again, incrementally (is_incremental) on their tables: on
+    parquet, insert overwrite of the key buckets that changed, here none."""
+    tables = ["core.fct_claims"]
+    before = copy_to_duckdb(builds.spark_dir, tables, builds.root / "before.duckdb")
+    target = builds.root / "spark-target-2"
+    incremental = "config.materialized:incremental"
+    select = [f"{item},{incremental}" for item in SELECTION] or [incremental]
+    args = ["build", "--select", *select, "--indirect-selection", "cautious"]
+    code = run_dbt([*args, "--target-path", str(target)], target="spark", env=builds.spark_env)
+    assert code == 0
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    assert {r["status"] for r in results} <= OK_STATUSES
+    assert "model.fsi_analytics.fct_claims" in {r["unique_id"] for r in results}
+    after = copy_to_duckdb(builds.spark_dir, tables, builds.root / "after.duckdb")
+    assert after == before
+    # the same rows as DuckDB's fact (the invocation that wrote them aside)
+    diffs, _ = compare_with_duckdb(
+        builds.duckdb_file,
+        builds.spark_dir,
+        tables,
+        builds.root / "fct.duckdb",
+        ignore_columns=("_invocation_id",),
+    )
+    assert diffs[0].equal, diffs
+
+
+@pytest.mark.skipif(bool(SELECTION), reason="the whole project only")
+def test_the_bench_runs_on_spark(tmp_path: Path) -> None:
+    """`fsi bench --target spark`: the phases that exist on Spark, at scale 2."""
+    _require_spark()
+    result, path = run_bench(2, "spark", dagster=False, keep=tmp_path, results_dir=tmp_path)
+    assert path == tmp_path / f"{result['date']}-scale2-spark.json"
+    phases = {p["name"]: p for p in result["phases"]}
+    assert list(phases) == ["generate", "load", "dbt parse", "dbt build", "engine floor"]
+    assert result["raw rows"] == phases["load"]["rows"] > 400_000
+    assert phases["load"]["detail"]["tables"]["raw_core_banking.transactions"] > 80_000
+    build = phases["dbt build"]
+    assert build["detail"]["nodes"]["model"] == 68
+    assert build["detail"]["rows per model"]["core.fct_transactions"] > 80_000
+    assert phases["engine floor"]["detail"]["statements"] == 68
+    assert result["ratios"]["dbt build / engine floor"] > 1
+    table = markdown(result)
+    assert "scale 2 on spark" in table and "| delta build / full build | n/a |" in table
