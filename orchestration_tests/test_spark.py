@@ -12,6 +12,8 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import pytest
 
 from orchestration.bench import markdown, run_bench
 from orchestration.dbt import run_dbt
+from orchestration.paths import PROFILES_DIR, PROJECT_DIR
 from orchestration.publish import mart_tables
 from orchestration.spark import built_marts, compare_with_duckdb, copy_to_duckdb
 
@@ -177,6 +180,81 @@ def test_a_second_spark_build_updates_incrementally_and_changes_nothing(builds: 
         ignore_columns=("_invocation_id",),
     )
     assert diffs[0].equal, diffs
+
+
+# An update (CLM0000001 settles) and a delete (CLM0000002), appended to the claims change log
+# as `fsi load` would: the raw columns, then _op, _seq, _batch_id, _line, _loaded_at.
+CHANGED, DELETED = "CLM0000001", "CLM0000002"
+SPARK_CHANGES = f"""
+from orchestration.spark import spark_session
+spark = spark_session()
+columns = spark.table("raw_claims.claims").columns
+values = {{"claim_status": "'settled'", "paid_amount": "cast(1234.56 as decimal(18, 2))"}}
+for claim, op, changed in (("{CHANGED}", "u", values), ("{DELETED}", "d", {{}})):
+    select = ", ".join(f"{{changed[c]}} as {{c}}" if c in changed else c for c in columns)
+    spark.sql(
+        f"insert into raw_claims.claims__changes select {{select}}, '{{op}}', 5, 1, 1, "
+        f"current_timestamp() from raw_claims.claims where claim_no = '{{claim}}'"
+    )
+"""
+DUCKDB_CHANGES = f"""
+insert into raw_claims.claims__changes
+select * replace ('settled' as claim_status, 1234.56 as paid_amount), 'u', 5, 1, 1, now()
+from raw_claims.claims where claim_no = '{CHANGED}';
+insert into raw_claims.claims__changes
+select *, 'd', 5, 1, 1, now() from raw_claims.claims where claim_no = '{DELETED}';
+"""
+
+
+def test_changes_apply_incrementally_on_spark_as_on_duckdb(builds: Builds) -> None:
+    """A change batch on both engines, then an incremental build of what it feeds: on Spark's
+    parquet the two key buckets are rewritten, on DuckDB the keys deleted and inserted; the
+    fact and the marts stay equal (when the change was loaded aside)."""
+    subprocess.run(
+        [sys.executable, "-c", SPARK_CHANGES],
+        env={**os.environ, **builds.spark_env, "DBT_PROFILES_DIR": str(PROFILES_DIR)},
+        cwd=PROJECT_DIR,
+        check=True,
+    )
+    with duckdb.connect(str(builds.duckdb_file)) as con:
+        con.execute(DUCKDB_CHANGES)
+    # from staging on: the staging view picks the change log up when it is next built
+    downstream = [f"stg_claims__claims+,{item}" for item in SELECTION] or ["stg_claims__claims+"]
+    args = ["build", "--select", *downstream, "--indirect-selection", "cautious"]
+    target = builds.root / "spark-target-changes"
+    code = run_dbt([*args, "--target-path", str(target)], target="spark", env=builds.spark_env)
+    assert code == 0
+    code = run_dbt(
+        [*args, "--target-path", str(builds.root / "duckdb-target-changes")],
+        target="ci",
+        env={"FSI_DUCKDB_PATH": str(builds.duckdb_file)},
+    )
+    assert code == 0
+    fact = builds.root / "fct_after_changes.duckdb"
+    diffs, _ = compare_with_duckdb(
+        builds.duckdb_file,
+        builds.spark_dir,
+        ["core.fct_claims"],
+        fact,
+        ignore_columns=("_invocation_id", "_changed_at"),
+    )
+    assert diffs[0].equal, diffs
+    with duckdb.connect(str(fact), read_only=True) as con:
+        claims = dict(
+            con.execute(
+                "select claim_no, claim_status from core.fct_claims where claim_no in (?, ?)",
+                [CHANGED, DELETED],
+            ).fetchall()
+        )
+        tombstones = con.execute("select count(*) from core.fct_claims where _is_deleted")
+        assert tombstones.fetchone()[0] == 0
+    assert claims == {CHANGED: "settled"}
+    marts = built_marts(target / "run_results.json", target / "manifest.json")
+    assert "claims.claims_investigation" in marts
+    diffs, _ = compare_with_duckdb(
+        builds.duckdb_file, builds.spark_dir, marts, builds.root / "marts_after_changes.duckdb"
+    )
+    assert [d.table for d in diffs if not d.equal] == []
 
 
 @pytest.mark.skipif(bool(SELECTION), reason="the whole project only")
