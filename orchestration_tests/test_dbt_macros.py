@@ -87,13 +87,17 @@ def row(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return json.loads(done.stdout)["show"][0]
 
 
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode()).hexdigest()
+def _md5_key(text: str) -> int:
+    """The low 60 bits of the md5 digest read little-endian."""
+    return int.from_bytes(hashlib.md5(text.encode()).digest()[:8], "little") & (2**60 - 1)
 
 
-def test_surrogate_key_is_md5_of_parts_with_a_null_marker(row: dict) -> None:
-    assert row["key_with_null"] == _md5("a-_fsi_null_")
-    assert row["key_a_b"] == _md5("a-b")
+def test_surrogate_key_is_a_bigint_from_the_md5_of_parts_with_a_null_marker(row: dict) -> None:
+    assert row["key_with_null"] == _md5_key("a-_fsi_null_")
+    assert row["key_a_b"] == _md5_key("a-b")
+    assert row["key_joined"] == _md5_key("a-b")
+    # positive, so never the unknown member's -1
+    assert all(0 < row[k] < 2**60 for k in ("key_with_null", "key_a_b", "key_joined"))
 
 
 def test_safe_divide_is_null_on_zero_and_rounded_otherwise(row: dict) -> None:
