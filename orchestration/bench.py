@@ -481,25 +481,35 @@ def _built_relations(run_results: Path) -> list[str]:
 def floor(run_results: Path, manifest: Path, warehouse: Path) -> dict[str, object]:
     """Run the compiled SQL of every model the build ran, in the order dbt finished them
     (a valid DAG order), in one DuckDB connection with the profile's settings."""
-    results = json.loads(run_results.read_text())
-    nodes = json.loads(manifest.read_text())["nodes"]
-    statements = [
-        (unique_id, f"create or replace {kind} {relation} as (\n{sql}\n)")
-        for unique_id, kind, relation, sql in floor_statements(results, nodes)
-    ]
     con = duckdb.connect(str(warehouse), config=duckdb_config())
-    timings = {}
-    started = time.perf_counter()
     try:
-        for unique_id, sql in statements:
-            one = time.perf_counter()
-            con.execute(sql)
-            timings[unique_id] = round(time.perf_counter() - one, 3)
+        return run_floor(
+            run_results,
+            manifest,
+            lambda kind, relation, sql: con.execute(
+                f"create or replace {kind} {relation} as (\n{sql}\n)"
+            ),
+        )
     finally:
         con.close()
+
+
+def run_floor(
+    run_results: Path, manifest: Path, execute: Callable[[str, str, str], object]
+) -> dict[str, object]:
+    """Time ``execute(view or table, relation, compiled SQL)`` for every model the build ran,
+    in DAG order: the statements, the total seconds and the ten slowest models."""
+    results = json.loads(run_results.read_text())
+    nodes = json.loads(manifest.read_text())["nodes"]
+    timings = {}
+    started = time.perf_counter()
+    for unique_id, kind, relation, sql in floor_statements(results, nodes):
+        one = time.perf_counter()
+        execute(kind, relation, sql)
+        timings[unique_id] = round(time.perf_counter() - one, 3)
     total = time.perf_counter() - started
     slowest = dict(sorted(timings.items(), key=lambda kv: -kv[1])[:10])
-    return {"statements": len(statements), "seconds": round(total, 2), "slowest": slowest}
+    return {"statements": len(timings), "seconds": round(total, 2), "slowest": slowest}
 
 
 def floor_statements(results: dict, nodes: dict) -> Iterator[tuple[str, str, str, str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import duckdb
@@ -120,23 +119,15 @@ def load_initial(directory: Path) -> dict[str, int]:
 def floor(run_results: Path, manifest: Path) -> dict[str, object]:
     """The engine floor on Spark: the compiled SQL of every model the build ran, in the order
     dbt finished them, in one Spark session, as plain parquet tables and views."""
-    from orchestration.bench import floor_statements
+    from orchestration.bench import run_floor
 
-    results = json.loads(run_results.read_text())
-    nodes = json.loads(manifest.read_text())["nodes"]
     spark = spark_session()
-    timings = {}
-    started = time.perf_counter()
-    statements = 0
-    for unique_id, kind, relation, sql in floor_statements(results, nodes):
-        one = time.perf_counter()
+
+    def execute(kind: str, relation: str, sql: str) -> None:
         spark.sql(f"drop {kind} if exists {relation}")
         spark.sql(f"create {kind} {relation} as\n{sql}")
-        timings[unique_id] = round(time.perf_counter() - one, 3)
-        statements += 1
-    total = time.perf_counter() - started
-    slowest = dict(sorted(timings.items(), key=lambda kv: -kv[1])[:10])
-    return {"statements": statements, "seconds": round(total, 2), "slowest": slowest}
+
+    return run_floor(run_results, manifest, execute)
 
 
 def table_rows(spark_root: Path, relations: list[str]) -> dict[str, int]:

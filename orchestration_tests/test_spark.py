@@ -153,9 +153,7 @@ def test_surrogate_keys_are_the_same_bigints_on_both_engines(builds: Builds) -> 
     )
     assert [d.table for d in diffs if not d.equal] == []
     with duckdb.connect(str(builds.root / "spark_dims.duckdb"), read_only=True) as con:
-        keys = con.execute(
-            "select policy_key, is_unknown_member from core.dim_policies"
-        ).fetchall()
+        keys = con.execute("select policy_key, is_unknown_member from core.dim_policies").fetchall()
     assert len({key for key, _ in keys}) == len(keys) == rows["core.dim_policies"]
     assert all((key == -1) if unknown else (0 < key < 2**60) for key, unknown in keys)
 
