@@ -565,22 +565,20 @@ def dagster_full_build() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["floor"]:
-        run_results, manifest, warehouse = (Path(a) for a in argv[1:4])
-        outcome = floor(run_results, manifest, warehouse)
-        (warehouse.parent / "floor.json").write_text(json.dumps(outcome, indent=2))
+    if argv[:1] in (["floor"], ["spark-floor"]):
+        run_results, manifest = Path(argv[1]), Path(argv[2])
+        if argv[0] == "floor":
+            outcome = floor(run_results, manifest, Path(argv[3]))
+        else:
+            outcome = spark.floor(run_results, manifest)
+        # next to the copied artifacts, where Bench.engine_floor reads it
+        (run_results.parent / "floor.json").write_text(json.dumps(outcome, indent=2))
         print(json.dumps(outcome, indent=2))
         return 0
     if argv[:1] == ["spark-load"]:
         extract = Path(argv[1])
         rows = spark.load_initial(extract)
         (extract / "spark-load.json").write_text(json.dumps(rows, indent=2))
-        return 0
-    if argv[:1] == ["spark-floor"]:
-        run_results, manifest = (Path(a) for a in argv[1:3])
-        outcome = spark.floor(run_results, manifest)
-        (run_results.parent / "floor.json").write_text(json.dumps(outcome, indent=2))
-        print(json.dumps(outcome, indent=2))
         return 0
     if argv[:1] == ["dagster"]:
         dagster_full_build()
