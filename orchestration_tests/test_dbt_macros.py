@@ -67,7 +67,30 @@ select
         from (select 50000 as x) as v,
              (select 50000 as x_lower, true as x_lower_inclusive,
                      null as x_upper, null as x_upper_inclusive) as r
-    ) as exactly_50000_is_at_least_50000
+    ) as exactly_50000_is_at_least_50000,
+    (
+        select {{ dbt.listagg('v', "', '", 'order by k, k2 asc') }}
+        from (values (3, 1, 'c'), (1, 2, 'b'), (1, 1, 'a'), (2, 1, null), (null, 1, 'z'))
+            as t (k, k2, v)
+    ) as ordered_list,
+    (
+        select {{ dbt.listagg('v', "'|'", 'order by k', 2) }}
+        from (values (3, 'c'), (1, 'a'), (2, 'b')) as t (k, v)
+    ) as first_two,
+    (
+        select string_agg(coalesce(cast(k as varchar), 'null'), ',' order by k nulls last)
+        from (values (1), (2), (null)) as initial_load (k)
+        where {{ has_changes(
+            'initial_load', 'k', '(select * from (values (2), (null)) as v (k))'
+        ) }}
+    ) as with_changes,
+    (
+        select string_agg(coalesce(cast(k as varchar), 'null'), ',' order by k nulls last)
+        from (values (1), (2), (null)) as initial_load (k)
+        where {{ has_changes(
+            'initial_load', 'k', '(select * from (values (2), (null)) as v (k))', negate=true
+        ) }}
+    ) as without_changes
 """
 
 
@@ -121,6 +144,39 @@ def test_rule_bounds_respect_inclusiveness(row: dict) -> None:
     assert row["below_09_contains_up_to_09"] is False
     assert row["exactly_100000_is_above_100000"] is False
     assert row["exactly_50000_is_at_least_50000"] is True
+
+
+def test_listagg_sorts_by_its_keys_and_leaves_out_nulls(row: dict) -> None:
+    # by k, then k2; the null value is left out and the null key sorts last
+    assert row["ordered_list"] == "a, b, c, z"
+    assert row["first_two"] == "a|b"
+
+
+def test_listagg_refuses_descending_keys(tmp_path: Path) -> None:
+    env = dbt_env(target="ci")
+    env["FSI_DUCKDB_PATH"] = str(tmp_path / "macros.duckdb")
+    done = subprocess.run(
+        [
+            dbt_executable(),
+            "show",
+            "--inline",
+            "select {{ dbt.listagg('v', \"','\", 'order by k desc') }} "
+            "from (select 1 as k, 'a' as v)",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "listagg sorts ascending only: order by k desc" in done.stdout + done.stderr
+
+
+def test_has_changes_treats_null_keys_as_exists_does(row: dict) -> None:
+    # a null key matches nothing, on either side
+    assert row["with_changes"] == "2"
+    assert row["without_changes"] == "1,null"
 
 
 def test_dbt_project_dir_is_the_repository_root() -> None:

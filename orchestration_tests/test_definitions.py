@@ -83,11 +83,15 @@ def test_delta_load_builds_only_what_landing_files_affect(defs: dg.Definitions) 
         "core/fct_transactions",
         "core/fct_email_opens",
         "core/fct_claims",
+        "core/dim_customer_patterns",
         "marketing/customer_360",
         "claims/loss_summary",
         "bi_marts",
     } <= selected
     assert not {"core/dim_users", "raw_core_banking/transactions", "core/dim_campaigns"} & selected
+    # the pattern feed changes only its mini-dimension, not the customer dimension and all
+    # that is keyed on it
+    assert not {"core/dim_customers", "core/dim_bank_accounts", "core/dim_policies"} & selected
     # landing is upstream of staging in the lineage
     staging = graph.get(dg.AssetKey(["staging", "stg_core_banking__transactions"]))
     assert dg.AssetKey(["core_banking", "transactions__changes"]) in staging.parent_keys

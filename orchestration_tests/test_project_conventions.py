@@ -121,6 +121,24 @@ def test_documented_columns_are_the_built_columns(manifest: dict) -> None:
             assert documented == built[(node["schema"], node["alias"])], node["name"]
 
 
+@pytest.mark.skipif(not CI_WAREHOUSE.exists(), reason="needs the CI build (make test-dbt)")
+def test_no_model_stores_128_bit_numbers(manifest: dict) -> None:
+    """DuckDB types a sum of decimal(18, 2) as decimal(38, 2) and a sum of bigints as hugeint,
+    both 128-bit; summing such a column again is dozens of times slower (1.7 s against 0.06 s
+    for 6 million rows at scale 100). Models cast money back to decimal(18, 2) and counts to
+    bigint, as the mart contracts declare them."""
+    schemas = {node["schema"] for node in _models(manifest).values()}
+    with duckdb.connect(str(CI_WAREHOUSE), read_only=True) as con:
+        wide = con.execute(
+            "select table_schema || '.' || table_name || '.' || column_name || ' ' || data_type "
+            "from information_schema.columns "
+            "where (data_type like 'DECIMAL(%' and cast(split_part(split_part(data_type, '(', 2), "
+            "',', 1) as integer) > 18) or data_type in ('HUGEINT', 'UHUGEINT') "
+            "order by 1"
+        ).fetchall()
+    assert [row[0] for row in wide if row[0].split(".")[0] in schemas] == []
+
+
 def test_every_mart_feeds_a_declared_dashboard(manifest: dict) -> None:
     """BI dashboards are dbt exposures; a mart no dashboard reads is either missing from an
     exposure or not needed."""

@@ -20,9 +20,7 @@
         cast(1 as {{ dbt.type_bigint() }}) as _change_rank
     from {{ initial }} as initial_load
     {%- if changes is not none %}
-    where not exists (
-        select 1 from {{ changes }} as changes where changes.{{ key }} = initial_load.{{ key }}
-    )
+    where {{ has_changes('initial_load', key, changes, negate=true) }}
 
     union all
 
@@ -43,9 +41,7 @@
         from (
             {{ initial_rows(initial) }}
             from {{ initial }} as initial_load
-            where exists (
-                select 1 from {{ changes }} as changes where changes.{{ key }} = initial_load.{{ key }}
-            )
+            where {{ has_changes('initial_load', key, changes) }}
 
             union all
 
@@ -54,6 +50,35 @@
     ) as ranked
     where _change_rank = 1
     {%- endif %}
+{%- endmacro %}
+
+
+{#- Whether the key of a row of the initial load (alias) has changes in the change log: a
+    semi-join (anti-join with negate). Portable: [not] exists. -#}
+{% macro has_changes(alias, key, changes, negate=false) -%}
+    {{ return(adapter.dispatch('has_changes', 'fsi_analytics')(alias, key, changes, negate)) }}
+{%- endmacro %}
+
+{% macro default__has_changes(alias, key, changes, negate) -%}
+    {% if negate %}not {% endif %}exists (
+        select 1 from {{ changes }} as changes where changes.{{ key }} = {{ alias }}.{{ key }}
+    )
+{%- endmacro %}
+
+{#- DuckDB: [not] in over the change log's keys. The correlated exists is decorrelated into a
+    join that first groups the outer side by key, which under a filter on the key (a test's
+    `key is not null`) groups all 10 million transaction ids at scale 100: the unique test
+    of a change log's staging view took 3 to 4 s with exists, 0.3 s with in. Null keys
+    behave as with exists: none has changes. -#}
+{% macro duckdb__has_changes(alias, key, changes, negate) -%}
+    {%- set change_keys -%}
+        select changes.{{ key }} from {{ changes }} as changes where changes.{{ key }} is not null
+    {%- endset -%}
+    {%- if negate -%}
+    ({{ alias }}.{{ key }} is null or {{ alias }}.{{ key }} not in ({{ change_keys }}))
+    {%- else -%}
+    {{ alias }}.{{ key }} in ({{ change_keys }})
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -1,3 +1,6 @@
+{#- The bank's customers. Their current spending pattern, which the change feed updates all day,
+    is in the mini-dimension dim_customer_patterns (joined on customer_key), not here: a pattern
+    change then rebuilds that model alone, not this dimension and everything keyed on it. -#}
 with
 
 customers as (
@@ -16,17 +19,6 @@ people as (
 
 ),
 
-patterns as (
-
-    select
-        customer_id,
-        preferred_channel,
-        spending_pattern,
-        avg_monthly_spend
-    from {{ ref('dim_customer_patterns') }}
-
-),
-
 known_customers as (
 
     select
@@ -39,17 +31,12 @@ known_customers as (
         customers.gender,
         customers.income,
         customers.fico,
-        patterns.preferred_channel,
-        patterns.spending_pattern,
-        patterns.avg_monthly_spend,
         customers.created_at,
         customers.updated_at,
         false as is_unknown_member
     from customers
     left join people
         on cast(customers.customer_id as {{ dbt.type_string() }}) = people.source_record_id
-    left join patterns
-        on customers.customer_id = patterns.customer_id
 
 ),
 
@@ -65,9 +52,6 @@ unknown_member as (
         cast(null as {{ dbt.type_string() }}) as gender,
         cast(null as decimal(18, 2)) as income,
         cast(null as {{ dbt.type_int() }}) as fico,
-        cast(null as {{ dbt.type_string() }}) as preferred_channel,
-        cast(null as {{ dbt.type_string() }}) as spending_pattern,
-        cast(null as decimal(18, 2)) as avg_monthly_spend,
         cast(null as {{ dbt.type_timestamp() }}) as created_at,
         cast(null as {{ dbt.type_timestamp() }}) as updated_at,
         true as is_unknown_member
@@ -94,9 +78,6 @@ final as (
         gender,
         income,
         fico,
-        preferred_channel,
-        spending_pattern,
-        avg_monthly_spend,
         created_at,
         updated_at,
         is_unknown_member

@@ -139,7 +139,7 @@ final as (
         batch_id,
         reason,
         record_summary,
-        sum(delivery_count) as occurrences
+        cast(sum(delivery_count) as {{ dbt.type_bigint() }}) as occurrences
     from rejected
     group by source_name, source_table, record_key, batch_id, reason, record_summary
 

@@ -53,7 +53,7 @@ account_movements as (
 
     select
         bank_account_key,
-        sum(signed_amount) as net_movement
+        cast(sum(signed_amount) as decimal(18, 2)) as net_movement
     from transactions
     group by bank_account_key
 
@@ -64,18 +64,18 @@ balances as (
     select
         accounts.customer_key,
         count(*) as bank_account_count,
-        sum(
+        cast(sum(
             case
                 when accounts.account_type != 'credit_card'
                     then accounts.initial_balance + coalesce(account_movements.net_movement, 0)
             end
-        ) as deposit_balance,
-        sum(
+        ) as decimal(18, 2)) as deposit_balance,
+        cast(sum(
             case
                 when accounts.account_type = 'credit_card'
                     then -(accounts.initial_balance + coalesce(account_movements.net_movement, 0))
             end
-        ) as credit_card_balance_owed
+        ) as decimal(18, 2)) as credit_card_balance_owed
     from accounts
     left join account_movements
         on accounts.bank_account_key = account_movements.bank_account_key
@@ -90,7 +90,7 @@ transaction_summary as (
         {{ count_where("transactions.channel = 'online'") }} as online_transaction_count,
         {{ count_where("transactions.channel = 'mobile'") }} as mobile_transaction_count,
         {{ count_where("transactions.channel = 'branch'") }} as branch_transaction_count,
-        sum(
+        cast(sum(
             case
                 when
                     transactions.direction = 'debit'
@@ -100,7 +100,7 @@ transaction_summary as (
                     then transactions.amount
                 else 0
             end
-        ) as spend_90d,
+        ) as decimal(18, 2)) as spend_90d,
         min(transactions.transaction_at) as first_transaction_at,
         max(transactions.transaction_at) as last_transaction_at
     from transactions

@@ -43,7 +43,7 @@ spending as (
         max(transaction_date) as last_debit_date,
         max(as_of_date) as as_of_date,
         count(*) as frequency,
-        sum(amount) as monetary
+        cast(sum(amount) as decimal(18, 2)) as monetary
     from debits
     group by customer_key
 
