@@ -129,14 +129,14 @@ def test_no_model_stores_128_bit_numbers(manifest: dict) -> None:
     bigint, as the mart contracts declare them."""
     schemas = {node["schema"] for node in _models(manifest).values()}
     with duckdb.connect(str(CI_WAREHOUSE), read_only=True) as con:
-        wide = con.execute(
-            "select table_schema || '.' || table_name || '.' || column_name || ' ' || data_type "
+        columns = con.execute(
+            "select table_schema, table_name, column_name, data_type "
             "from information_schema.columns "
-            "where (data_type like 'DECIMAL(%' and cast(split_part(split_part(data_type, '(', 2), "
-            "',', 1) as integer) > 18) or data_type in ('HUGEINT', 'UHUGEINT') "
-            "order by 1"
+            "where (data_type like 'DECIMAL(%' and numeric_precision > 18) "
+            "or data_type in ('HUGEINT', 'UHUGEINT') order by all"
         ).fetchall()
-    assert [row[0] for row in wide if row[0].split(".")[0] in schemas] == []
+    wide = [f"{schema}.{table}.{column} {type_}" for schema, table, column, type_ in columns]
+    assert [name for name in wide if name.split(".")[0] in schemas] == []
 
 
 def test_every_mart_feeds_a_declared_dashboard(manifest: dict) -> None:
