@@ -36,6 +36,20 @@ select
         ) }}) as duplicated
     ) as duplicate_combinations,
     (
+        select string_agg(coalesce(cast(primary_key as varchar), 'null') || 'x' || occurrences, ','
+                          order by primary_key nulls last)
+        from ({{ test_primary_key(
+            model='(select * from (values (1), (2), (2), (3), (null), (null)) as v (k)) as m',
+            column_name='k',
+        ) }}) as failing
+    ) as primary_key_failures,
+    (
+        select count(*) from ({{ test_primary_key(
+            model='(select * from (values (1), (2), (3)) as v (k)) as m',
+            column_name='k',
+        ) }}) as failing
+    ) as primary_key_failures_on_a_key,
+    (
         select {{ bound_contains('o', 'i', 'x') }}
         from (select 50000 as x_lower, true as x_lower_inclusive,
                      null as x_upper, null as x_upper_inclusive) as o,
@@ -136,6 +150,9 @@ def test_normalize_email_trims_lowercases_and_blanks_to_null(row: dict) -> None:
 def test_generic_tests_return_the_failing_rows(row: dict) -> None:
     assert row["expression_failures"] == 2  # 2 and null are not "= 1"
     assert row["duplicate_combinations"] == 1  # (1, 2) twice
+    # 2 twice, and two rows without a key; 1 and 3 pass
+    assert row["primary_key_failures"] == "2x2,nullx2"
+    assert row["primary_key_failures_on_a_key"] == 0
 
 
 def test_rule_bounds_respect_inclusiveness(row: dict) -> None:

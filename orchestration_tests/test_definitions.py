@@ -53,7 +53,7 @@ def test_every_mart_is_an_asset(defs: dg.Definitions) -> None:
 def test_dbt_tests_are_asset_checks(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
-    assert ("core/dim_users", "unique_dim_users_user_key") in checks
+    assert ("core/dim_users", "primary_key_dim_users_user_key") in checks
     assert len(checks) > 100
 
 

@@ -236,10 +236,13 @@ def test_a_delta_build_tests_the_rows_it_changed(
         if "_changed_at > cast('1900-01-01" in (r["compiled_code"] or "")
     }
     assert amount_test in scoped
-    assert "not_null_stg_core_banking__transactions_transaction_id" in staging
-    # unique on the change log's key is scoped; on any other column it reads everything
-    assert "unique_stg_core_banking__transactions_transaction_id" in staging
-    assert "unique_stg_marketo__email_sends_email_send_id" not in staging
+    assert "primary_key_fct_transactions_transaction_id" in scoped
+    assert any(
+        name.startswith("accepted_values_stg_core_banking__transactions") for name in staging
+    )
+    # the primary key on the change log's key is scoped; on any other column it reads everything
+    assert "primary_key_stg_core_banking__transactions_transaction_id" in staging
+    assert "primary_key_stg_marketo__email_sends_email_send_id" not in staging
     # the tests of a full-table model read all of it
     assert not any("int_customer_banking_aggregated" in name for name in scoped | staging)
 

@@ -48,7 +48,7 @@ def test_every_model_has_a_primary_key_test(manifest: dict) -> None:
             continue
         name = node["test_metadata"]["name"]
         for parent in node["depends_on"]["nodes"]:
-            if name == "unique_combination_of_columns":
+            if name in ("unique_combination_of_columns", "primary_key"):
                 keyed[parent].update({"unique", "not_null"})
             elif name in ("unique", "not_null"):
                 keyed[parent].add(f"{name}:{node['column_name']}")

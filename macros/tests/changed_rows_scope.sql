@@ -12,11 +12,11 @@
     Row-level tests (not_null, accepted_values, relationships from the child side,
     expression_is_true) hold for the whole table when they hold for the rows that changed
     (for relationships: as long as the parent keeps its rows, which no change log can remove
-    from a dimension). So does unique on an incremental model's unique_key, which
+    from a dimension). So do unique and primary_key on an incremental model's unique_key, which
     delete+insert keeps unique across runs, and on a staging view's change_key (meta), the key
-    current_rows ranks by. Every other test (unique on other columns, tests of full-table
-    models, singular tests) reads everything. Without FSI_TEST_SCOPE (dbt build, dbt test,
-    fsi build, the nightly jobs) every test reads everything. -#}
+    current_rows ranks by. Every other test (unique or primary_key on other columns, tests of
+    full-table models, singular tests) reads everything. Without FSI_TEST_SCOPE (dbt build,
+    dbt test, fsi build, the nightly jobs) every test reads everything. -#}
 
 {% macro default__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
@@ -67,7 +67,7 @@
 
     {%- if test_name in ['not_null', 'accepted_values', 'relationships', 'expression_is_true'] -%}
         {%- do return(predicate) -%}
-    {%- elif test_name == 'unique' and keys == [kwargs.get('column_name')] -%}
+    {%- elif test_name in ['unique', 'primary_key'] and keys == [kwargs.get('column_name')] -%}
         {%- do return(predicate) -%}
     {%- elif test_name == 'unique_combination_of_columns'
         and keys is not none
