@@ -9,6 +9,10 @@ CI_WAREHOUSE := target/ci/analytics.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
+# Install compiled bytecode: where PYTHONDONTWRITEBYTECODE is set (containers, CI), Python
+# would otherwise compile dbt's and Dagster's modules from source in every process, about
+# 2.4 s of each dbt command's start.
+export UV_COMPILE_BYTECODE := 1
 
 SCALE ?= 10
 

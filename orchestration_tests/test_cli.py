@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,16 @@ def test_bench_takes_its_target_after_the_command() -> None:
     assert (args.target, args.scale) == ("spark", 10)
     assert parser().parse_args(["--target", "ci", "bench"]).target == "ci"
     assert parser().parse_args(["bench"]).target is None
+
+
+def test_the_environment_is_installed_with_compiled_bytecode() -> None:
+    """`make install` compiles the installed packages (UV_COMPILE_BYTECODE): where
+    PYTHONDONTWRITEBYTECODE is set, every dbt and Dagster process would compile them again."""
+    import dagster_dbt
+    import dbt.cli.main
+
+    for module in (dbt.cli.main, dagster_dbt):
+        assert module.__file__ is not None
+        cached = Path(importlib.util.cache_from_source(module.__file__))
+        reinstall = "rm .venv/.synced && make install"
+        assert cached.exists(), f"no bytecode for {module.__name__}; reinstall: {reinstall}"

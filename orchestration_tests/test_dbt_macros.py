@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.dbt import dbt_env, dbt_executable
@@ -104,7 +106,8 @@ select
         where {{ has_changes(
             'initial_load', 'k', '(select * from (values (2), (null)) as v (k))', negate=true
         ) }}
-    ) as without_changes
+    ) as without_changes,
+    '{{ set_engine_threads() }}' as engine_threads_hook
 """
 
 
@@ -194,6 +197,53 @@ def test_has_changes_treats_null_keys_as_exists_does(row: dict) -> None:
     # a null key matches nothing, on either side
     assert row["with_changes"] == "2"
     assert row["without_changes"] == "1,null"
+
+
+def _cores_duckdb_sees() -> int:
+    with duckdb.connect() as con:
+        return int(con.execute("select current_setting('threads')").fetchone()[0])
+
+
+def test_engine_threads_share_the_cores_among_dbt_threads(row: dict) -> None:
+    dbt_threads = int(os.environ.get("FSI_DUCKDB_THREADS", "2"))
+    expected = max(1, _cores_duckdb_sees() // dbt_threads)
+    assert row["engine_threads_hook"] == f"set threads = {expected}"
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("3", "set threads = 3"),
+        ("0", "FSI_DUCKDB_ENGINE_THREADS must be a whole number of at least 1, not '0'"),
+        ("two", "FSI_DUCKDB_ENGINE_THREADS must be a whole number of at least 1, not 'two'"),
+    ],
+)
+def test_engine_threads_can_be_set(tmp_path: Path, setting: str, expected: str) -> None:
+    env = dbt_env(target="ci")
+    env["FSI_DUCKDB_PATH"] = str(tmp_path / "macros.duckdb")
+    env["FSI_DUCKDB_ENGINE_THREADS"] = setting
+    done = subprocess.run(
+        [
+            dbt_executable(),
+            "show",
+            "--quiet",
+            "--output",
+            "json",
+            "--inline",
+            "select '{{ set_engine_threads() }}' as hook",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if expected.startswith("set"):
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert json.loads(done.stdout)["show"] == [{"hook": expected}]
+    else:
+        assert done.returncode != 0
+        assert expected in done.stdout + done.stderr
 
 
 def test_dbt_project_dir_is_the_repository_root() -> None:
