@@ -111,18 +111,25 @@ select
 """
 
 
-@pytest.fixture(scope="module")
-def row(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def _dbt_show(query: str, folder: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`dbt show --inline` of one query on a warehouse of its own in ``folder``, its rows as
+    JSON on stdout; ``settings`` are extra environment variables."""
     env = dbt_env(target="ci")
-    env["FSI_DUCKDB_PATH"] = str(tmp_path_factory.mktemp("macros") / "macros.duckdb")
-    done = subprocess.run(
-        [dbt_executable(), "show", "--quiet", "--output", "json", "--inline", QUERY],
+    env["FSI_DUCKDB_PATH"] = str(folder / "macros.duckdb")
+    env.update(settings)
+    return subprocess.run(
+        [dbt_executable(), "show", "--quiet", "--output", "json", "--inline", query],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def row(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    done = _dbt_show(QUERY, tmp_path_factory.mktemp("macros"))
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout)["show"][0]
 
@@ -173,21 +180,9 @@ def test_listagg_sorts_by_its_keys_and_leaves_out_nulls(row: dict) -> None:
 
 
 def test_listagg_refuses_descending_keys(tmp_path: Path) -> None:
-    env = dbt_env(target="ci")
-    env["FSI_DUCKDB_PATH"] = str(tmp_path / "macros.duckdb")
-    done = subprocess.run(
-        [
-            dbt_executable(),
-            "show",
-            "--inline",
-            "select {{ dbt.listagg('v', \"','\", 'order by k desc') }} "
-            "from (select 1 as k, 'a' as v)",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    done = _dbt_show(
+        "select {{ dbt.listagg('v', \"','\", 'order by k desc') }} from (select 1 as k, 'a' as v)",
+        tmp_path,
     )
     assert done.returncode != 0
     assert "listagg sorts ascending only: order by k desc" in done.stdout + done.stderr
@@ -219,24 +214,10 @@ def test_engine_threads_share_the_cores_among_dbt_threads(row: dict) -> None:
     ],
 )
 def test_engine_threads_can_be_set(tmp_path: Path, setting: str, expected: str) -> None:
-    env = dbt_env(target="ci")
-    env["FSI_DUCKDB_PATH"] = str(tmp_path / "macros.duckdb")
-    env["FSI_DUCKDB_ENGINE_THREADS"] = setting
-    done = subprocess.run(
-        [
-            dbt_executable(),
-            "show",
-            "--quiet",
-            "--output",
-            "json",
-            "--inline",
-            "select '{{ set_engine_threads() }}' as hook",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    done = _dbt_show(
+        "select '{{ set_engine_threads() }}' as hook",
+        tmp_path,
+        FSI_DUCKDB_ENGINE_THREADS=setting,
     )
     if expected.startswith("set"):
         assert done.returncode == 0, done.stdout + done.stderr
