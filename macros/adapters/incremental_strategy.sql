@@ -45,16 +45,22 @@
 
 {#- The select that ends an incremental model: the rows of `cte`, which holds the current
     rows of the changed keys (all keys in a full build); `key` is the model's unique_key
-    (given here because unit tests do not see the model's config). -#}
+    (given here because unit tests do not see the model's config).
+    A full build leaves deleted keys out. An incremental run writes them as tombstones, which
+    delete the key's old row and which the post-hook remove_tombstones then deletes; a full
+    build has no old rows, and deleting rows from a table created in the same transaction
+    makes DuckDB rewrite the whole table when it commits (7 s of 8 for 10 million
+    transactions). -#}
 {% macro incremental_rows(cte, key) -%}
-    {%- if not rewrites_key_buckets() %}
-select * from {{ cte }}
-    {%- else %}
 select
-    *,
+    *
+    {%- if rewrites_key_buckets() %},
     {{ key_bucket(key) }} as _key_bucket
+    {%- endif %}
 from {{ cte }}
-        {%- if is_incremental() %}
+    {%- if not is_incremental() %}
+where not coalesce(_is_deleted, false)
+    {%- elif rewrites_key_buckets() %}
 
 union all
 
@@ -64,7 +70,6 @@ from {{ this }} as existing
 where
     existing._key_bucket in (select {{ key_bucket(key) }} from {{ cte }})
     and not exists (select 1 from {{ cte }} as changed where changed.{{ key }} = existing.{{ key }})
-        {%- endif %}
     {%- endif %}
 {%- endmacro %}
 
@@ -74,9 +79,11 @@ where
 {%- endmacro %}
 
 
-{#- post-hook: drop the tombstones the run wrote for deleted keys. -#}
+{#- post-hook: drop the tombstones an incremental run wrote for deleted keys (a full build
+    writes none). -#}
 {% macro remove_tombstones() -%}
-    {%- if not rewrites_key_buckets() -%}
+    {%- if not is_incremental() -%}
+    {%- elif not rewrites_key_buckets() -%}
     delete from {{ this }} where _is_deleted
     {%- else -%}
     {#- a bucket holding nothing but tombstones is dropped: overwriting it with no rows

@@ -33,9 +33,10 @@ changes as (
             where {{ changed_since_last_run('changed._changed_at') }}
         )
         {%- endif %}
-        -- noqa: enable=LT02
 
 ),
+
+-- noqa: enable=LT02
 
 ranked as (
 
@@ -85,10 +86,6 @@ final as (
         change_operation = 'd' as _is_deleted,
         '{{ invocation_id }}' as _invocation_id
     from latest
-    {#- an incremental run writes deleted customers as tombstones; the post-hook removes them #}
-    {%- if not is_incremental() %}
-    where change_operation != 'd'
-    {%- endif %}
 
 )
 
