@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from orchestration.dbt import dbt_env, dbt_executable
 from orchestration.paths import PROJECT_DIR
@@ -225,6 +226,35 @@ def test_engine_threads_can_be_set(tmp_path: Path, setting: str, expected: str) 
     else:
         assert done.returncode != 0
         assert expected in done.stdout + done.stderr
+
+
+def test_profile_duckdb_options_reach_the_engine(tmp_path: Path) -> None:
+    done = _dbt_show(
+        "select current_setting('memory_limit') as memory_limit,"
+        " current_setting('preserve_insertion_order') as preserve_insertion_order",
+        tmp_path,
+        FSI_DUCKDB_MEMORY_LIMIT="1500MB",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # DuckDB reports 1500 MB (10^6 bytes) in binary units
+    assert json.loads(done.stdout)["show"] == [
+        {"memory_limit": "1.3 GiB", "preserve_insertion_order": False}
+    ]
+
+
+def test_duckdb_targets_set_nothing_per_cursor() -> None:
+    """dbt-duckdb runs a target's `settings` as SET statements on every cursor, once per model
+    and test; the DuckDB options belong in `config_options`, applied when the database opens."""
+    outputs = yaml.safe_load((Path(PROJECT_DIR) / "profiles" / "profiles.yml").read_text())[
+        "fsi_analytics"
+    ]["outputs"]
+    duckdb_targets = {name: out for name, out in outputs.items() if out["type"] == "duckdb"}
+    assert set(duckdb_targets) == {"dev", "ci"}
+    for name, out in duckdb_targets.items():
+        assert "settings" not in out, name
+        assert {"temp_directory", "memory_limit", "preserve_insertion_order"} <= set(
+            out["config_options"]
+        ), name
 
 
 def test_dbt_project_dir_is_the_repository_root() -> None:
