@@ -53,6 +53,34 @@ select
         ) }}) as failing
     ) as primary_key_failures_on_a_key,
     (
+        select string_agg(k || ':' || problem, ',' order by k)
+        from ({{ test_change_columns(
+            model="(select * from (values
+                (1, 'r', timestamp '1900-01-01', false),
+                (2, 'u', timestamp '2026-01-02', true),
+                (3, 'd', timestamp '2026-01-02', false),
+                (4, null, timestamp '2026-01-02', false),
+                (5, 'c', null, false),
+                (6, 'c', timestamp '2026-01-02', null)
+            ) as v (k, _change_op, _changed_at, _is_deleted)) as m",
+        ) }}) as failing
+    ) as change_column_failures,
+    (
+        select string_agg(k || ':' || problem, ',' order by k)
+        from ({{ test_email_engagement_is_consistent(
+            model="(select * from (values
+                (1, 10, 8, 2, 5, 1, 0, 7, 1, 0.5),
+                (2, 10, 9, 2, 5, 1, 0, 7, 1, 0.5),
+                (3, 10, 8, 2, 11, 1, 0, 12, 1, 1.1),
+                (4, 10, 8, 2, 5, 1, 0, 4, 1, 0.5),
+                (5, 10, 8, 2, 5, 1, 0, 7, null, 0.5),
+                (6, 10, 8, 2, 5, 12, 0, 7, 1, 0.5),
+                (7, 0, 0, 0, 0, 0, 0, 0, 0, null)
+            ) as v (k, sends, deliveries, bounces, unique_opens, unique_clicks, unsubscribes,
+                    total_opens, total_clicks, open_rate)) as m",
+        ) }}) as failing
+    ) as engagement_failures,
+    (
         select {{ bound_contains('o', 'i', 'x') }}
         from (select 50000 as x_lower, true as x_lower_inclusive,
                      null as x_upper, null as x_upper_inclusive) as o,
@@ -164,6 +192,17 @@ def test_generic_tests_return_the_failing_rows(row: dict) -> None:
     # 2 twice, and two rows without a key; 1 and 3 pass
     assert row["primary_key_failures"] == "2x2,nullx2"
     assert row["primary_key_failures_on_a_key"] == 0
+    # the first rule each breaks; 1 passes
+    assert row["change_column_failures"] == (
+        "2:a tombstone (_is_deleted) is left in the table,3:_change_op is not r, c or u,"
+        "4:_change_op is not r, c or u,5:_changed_at is null,"
+        "6:a tombstone (_is_deleted) is left in the table"
+    )
+    # 1 and 7 (no sends, no rate) pass
+    assert row["engagement_failures"] == (
+        "2:deliveries + bounces above sends,3:unique_opens above sends,"
+        "4:total_opens below unique_opens,5:total_clicks is null,6:unique_clicks above sends"
+    )
 
 
 def test_rule_bounds_respect_inclusiveness(row: dict) -> None:

@@ -10,7 +10,8 @@
         no _changed_at are tested in full.
 
     Row-level tests (not_null, accepted_values, relationships from the child side,
-    expression_is_true) hold for the whole table when they hold for the rows that changed
+    expression_is_true, and the project's change_columns and email_engagement_is_consistent:
+    row_level_tests below) hold for the whole table when they hold for the rows that changed
     (for relationships: as long as the parent keeps its rows, which no change log can remove
     from a dimension). So do unique and primary_key on an incremental model's unique_key, which
     delete+insert keeps unique across runs, and on a staging view's change_key (meta), the key
@@ -84,7 +85,7 @@
         {%- do return('') -%}
     {%- endif -%}
 
-    {%- if test_name in ['not_null', 'accepted_values', 'relationships', 'expression_is_true'] -%}
+    {%- if test_name in row_level_tests() -%}
         {%- do return(predicate) -%}
     {%- elif test_name in ['unique', 'primary_key'] and keys == [kwargs.get('column_name')] -%}
         {%- do return(predicate) -%}
@@ -116,4 +117,14 @@
         {%- do return(true) -%}
     {%- endfor -%}
     {%- do return(false) -%}
+{%- endmacro %}
+
+
+{#- Generic tests whose every failing row is a row of the tested model that fails on its own:
+    they hold for the whole table when they hold for each changed row. -#}
+{% macro row_level_tests() -%}
+    {%- do return([
+        'not_null', 'accepted_values', 'relationships', 'expression_is_true',
+        'change_columns', 'email_engagement_is_consistent',
+    ]) -%}
 {%- endmacro %}
