@@ -237,7 +237,7 @@ def test_a_delta_build_tests_the_rows_it_changed(
     }
     assert amount_test in scoped
     assert "primary_key_fct_transactions_transaction_id" in scoped
-    assert "change_columns_fct_transactions_" in scoped
+    assert "change_columns_fct_transactions" in scoped
     assert any(
         name.startswith("accepted_values_stg_core_banking__transactions") for name in staging
     )
