@@ -8,19 +8,9 @@
 
     Fails with every row that breaks one, `problem` saying which (the first that applies). -#}
 {% test change_columns(model) %}
-    select *
-    from (
-        select
-            *,
-            case
-                when _is_deleted is null or _is_deleted
-                    then 'a tombstone (_is_deleted) is left in the table'
-                when _change_op is null or _change_op not in ('r', 'c', 'u')
-                    then '_change_op is not r, c or u'
-                when _changed_at is null
-                    then '_changed_at is null'
-            end as problem
-        from {{ model }}
-    ) as checked
-    where problem is not null
+    {{ rows_with_a_problem(model, [
+        ('_is_deleted is null or _is_deleted', 'a tombstone (_is_deleted) is left in the table'),
+        ("_change_op is null or _change_op not in ('r', 'c', 'u')", '_change_op is not r, c or u'),
+        ('_changed_at is null', '_changed_at is null'),
+    ]) }}
 {% endtest %}

@@ -5,25 +5,19 @@
 
     Fails with every row that breaks one, `problem` saying which (the first that applies). -#}
 {% test email_engagement_is_consistent(model) %}
-    {%- set counts = [
+    {%- set rules = [] -%}
+    {%- for count in [
         'sends', 'deliveries', 'bounces', 'unique_opens', 'unique_clicks', 'unsubscribes',
         'total_opens', 'total_clicks',
-    ] %}
-    select *
-    from (
-        select
-            *,
-            case
-                {%- for count in counts %}
-                when {{ count }} is null then '{{ count }} is null'
-                {%- endfor %}
-                when unique_opens > sends then 'unique_opens above sends'
-                when unique_clicks > sends then 'unique_clicks above sends'
-                when deliveries + bounces > sends then 'deliveries + bounces above sends'
-                when total_opens < unique_opens then 'total_opens below unique_opens'
-                when open_rate < 0 or open_rate > 1 then 'open_rate outside 0 to 1'
-            end as problem
-        from {{ model }}
-    ) as checked
-    where problem is not null
+    ] -%}
+        {%- do rules.append((count ~ ' is null', count ~ ' is null')) -%}
+    {%- endfor -%}
+    {%- do rules.extend([
+        ('unique_opens > sends', 'unique_opens above sends'),
+        ('unique_clicks > sends', 'unique_clicks above sends'),
+        ('deliveries + bounces > sends', 'deliveries + bounces above sends'),
+        ('total_opens < unique_opens', 'total_opens below unique_opens'),
+        ('open_rate < 0 or open_rate > 1', 'open_rate outside 0 to 1'),
+    ]) -%}
+    {{ rows_with_a_problem(model, rules) }}
 {% endtest %}
