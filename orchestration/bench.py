@@ -39,6 +39,7 @@ import duckdb
 from orchestration import spark
 from orchestration.datagen.scale import replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
+from orchestration.dbt import profile_target
 from orchestration.incremental import row_counts
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR
 
@@ -531,17 +532,12 @@ def floor_statements(results: dict, nodes: dict) -> Iterator[tuple[str, str, str
         yield result["unique_id"], kind, result["relation_name"], result["compiled_code"]
 
 
-def duckdb_config() -> dict[str, str]:
-    """The DuckDB settings of the dev and ci targets (profiles/profiles.yml), from the same
-    environment variables with the same defaults."""
-    config = {
-        "threads": os.environ.get("FSI_DUCKDB_THREADS", "2"),
-        "memory_limit": os.environ.get("FSI_DUCKDB_MEMORY_LIMIT", "3GB"),
-        "preserve_insertion_order": "false",
-    }
-    if os.environ.get("FSI_DUCKDB_TEMP_DIRECTORY"):
-        config["temp_directory"] = os.environ["FSI_DUCKDB_TEMP_DIRECTORY"]
-    return config
+def duckdb_config() -> dict[str, object]:
+    """The DuckDB options of the bench's target (its `config_options` in profiles/profiles.yml,
+    which dbt sets when it opens the database), with as many DuckDB threads as dbt has threads:
+    the floor runs one statement at a time on the whole machine."""
+    target = profile_target(os.environ.get("FSI_TARGET") or "dev")
+    return {**target["config_options"], "threads": target["threads"]}
 
 
 def dagster_full_build() -> None:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR, SEEDS_RAW_DIR, warehouse_path
 
@@ -34,6 +35,24 @@ def dbt_env(target: str | None = None) -> dict[str, str]:
     # only while the target argument is the same.
     env["DBT_TARGET"] = env.get("FSI_TARGET") or "dev"
     return env
+
+
+def profile_target(name: str) -> dict[str, Any]:
+    """One target of profiles/profiles.yml, every string rendered with the environment
+    variables and defaults dbt renders it with (``env_var``)."""
+    import jinja2
+    import yaml
+
+    profile = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    env = jinja2.Environment()
+    env.globals["env_var"] = lambda var, default=None: os.environ.get(var, default)
+
+    def render(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: render(item) for key, item in value.items()}
+        return env.from_string(value).render() if isinstance(value, str) else value
+
+    return render(profile["fsi_analytics"]["outputs"][name])
 
 
 def dbt_executable() -> str:

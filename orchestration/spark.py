@@ -4,13 +4,12 @@ Spark build keeps its tables, and the check that its marts equal the DuckDB buil
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import duckdb
 
 from orchestration.compare import TableDiff, compare_tables
-from orchestration.paths import PROFILES_DIR
+from orchestration.dbt import profile_target
 
 # Money is decimal(18, 2) in every mart; compared to the cent.
 MONEY_DIGITS = 2
@@ -78,14 +77,8 @@ def compare_with_duckdb(
 def session_conf() -> dict[str, str]:
     """The spark target's server_side_parameters (profiles/profiles.yml), rendered with the
     same environment variables and defaults dbt uses."""
-    import jinja2
-    import yaml
-
-    profile = yaml.safe_load((PROFILES_DIR / "profiles.yml").read_text(encoding="utf-8"))
-    parameters = profile["fsi_analytics"]["outputs"]["spark"]["server_side_parameters"]
-    env = jinja2.Environment()
-    env.globals["env_var"] = lambda name, default=None: os.environ.get(name, default)
-    return {key: env.from_string(str(value)).render() for key, value in parameters.items()}
+    parameters = profile_target("spark")["server_side_parameters"]
+    return {key: str(value) for key, value in parameters.items()}
 
 
 def spark_session():

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
-from orchestration.dbt import dbt_env, dbt_executable
+from orchestration.dbt import dbt_env, dbt_executable, profile_target
 from orchestration.paths import PROJECT_DIR
 
 QUERY = """
@@ -284,12 +283,9 @@ def test_profile_duckdb_options_reach_the_engine(tmp_path: Path) -> None:
 def test_duckdb_targets_set_nothing_per_cursor() -> None:
     """dbt-duckdb runs a target's `settings` as SET statements on every cursor, once per model
     and test; the DuckDB options belong in `config_options`, applied when the database opens."""
-    outputs = yaml.safe_load((Path(PROJECT_DIR) / "profiles" / "profiles.yml").read_text())[
-        "fsi_analytics"
-    ]["outputs"]
-    duckdb_targets = {name: out for name, out in outputs.items() if out["type"] == "duckdb"}
-    assert set(duckdb_targets) == {"dev", "ci"}
-    for name, out in duckdb_targets.items():
+    for name in ("dev", "ci"):
+        out = profile_target(name)
+        assert out["type"] == "duckdb", name
         assert "settings" not in out, name
         assert {"temp_directory", "memory_limit", "preserve_insertion_order"} <= set(
             out["config_options"]
