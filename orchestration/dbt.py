@@ -56,9 +56,13 @@ def profile_target(name: str) -> dict[str, Any]:
 
 
 def dbt_executable() -> str:
-    """The dbt next to this interpreter (the project's virtual environment), else on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    found = str(beside) if beside.exists() else shutil.which("dbt")
+    """The dbt that fsi and Dagster run: `fsi-dbt` (dbt with critical-path ordering,
+    orchestration/dbt_main.py) next to this interpreter, else dbt there or on PATH."""
+    bin_dir = Path(sys.executable).parent
+    for name in ("fsi-dbt", "dbt"):
+        if (bin_dir / name).exists():
+            return str(bin_dir / name)
+    found = shutil.which("dbt")
     if not found:
         raise FileNotFoundError(
             "dbt is not installed in this environment; run `make install` first."

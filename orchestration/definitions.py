@@ -117,7 +117,10 @@ translator = LayerDomainTranslator(
 def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """Every seed, model and snapshot of the dbt project; dbt tests run as asset checks, and a
     failing error-severity test stops everything downstream of it."""
-    args = ["build", *UNIT_TESTS_EXCLUDED]
+    # dagster-dbt reads dbt's events as JSON on stdout, and dbt then writes its log file as
+    # JSON too unless told otherwise: formatting every debug event as JSON cost about 1.3 s of
+    # CPU in a scale-100 build. The file keeps dbt's usual text.
+    args = ["build", *UNIT_TESTS_EXCLUDED, "--log-format-file", "debug"]
     delta = DeltaBuild.start(warehouse_path(), config.reprocess_days) if config.delta else None
     if delta and delta.nothing_to_build:
         context.log.info(delta.nothing_to_build)

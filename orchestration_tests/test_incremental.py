@@ -89,6 +89,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     return initial, warehouse, root / "target"
 
 
+def test_fsi_dbt_keeps_the_seconds_of_each_node_beside_the_warehouse(
+    built: tuple[Path, Path, Path],
+) -> None:
+    _, warehouse, _ = built
+    history = json.loads((warehouse.parent / "analytics.ci.node_seconds.json").read_text())
+    measured = history["incremental"]  # the module's builds are not full refreshes
+    assert measured["model.fsi_analytics.fct_transactions"] > 0
+    assert "model.fsi_analytics.claims_investigation" in measured
+    assert not [node for node in measured if node.startswith("test.")]  # models only
+
+
 # Each sequence takes two of the three kinds of step in a random order; together the three
 # sequences cover every kind (asserted below).
 SEQUENCES = {

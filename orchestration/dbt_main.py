@@ -1,0 +1,247 @@
+"""`fsi-dbt`, the dbt that fsi and Dagster run: dbt's own CLI, whose threads take the ready
+node with the longest critical path first.
+
+dbt orders its work in two ways that leave a thread idle at the end of a build. Its queue
+ranks ready nodes by depth in the DAG, and its runner moves every node the moment it is ready
+into the thread pool's first-come-first-served queue, so a node that decides when the build
+ends waits behind everything that became ready before it. At scale 100 the claims chain
+(fct_claims, then int_claims_telematics_summarised, int_claims_rules_evaluated and
+claims_investigation) started late and ran its last 3 s on one thread, the other idle.
+
+Here the runner takes a node off the queue only when one of its threads is free, and the queue
+ranks ready nodes by critical path: the node's expected seconds plus the longest chain of
+expected seconds after it. Expected seconds are those of earlier runs on the same warehouse
+and target (`<warehouse>.<target>.node_seconds.json` beside the DuckDB file, full-refresh and
+incremental runs kept apart); a node never run counts 1 s if it builds a table and 0.05 s
+otherwise.
+
+Only the order changes: the same nodes run with the same threads, results and exit code, and
+the same dependencies plus one dbt cannot see: a test of a source waits for the seed that
+writes the source's table (`seed_edges`). `dbt` on the command line keeps dbt's own order.
+If a dbt release changes the parts of the runner this relies on, fsi-dbt says so on stderr
+and runs in dbt's own order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+UNKNOWN_TABLE_SECONDS = 1.0
+UNKNOWN_OTHER_SECONDS = 0.05
+# the commands whose node timings say how long a build's nodes take
+TIMED_COMMANDS = ("build", "run", "test", "seed", "snapshot")
+
+
+def critical_path_scores(graph: nx.DiGraph, seconds: Callable[[str], float]) -> dict[str, float]:
+    """Queue scores, lower first: minus each node's critical path, that is its own seconds
+    plus the longest chain of seconds from it to the end of the graph."""
+    remaining: dict[str, float] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        after = max((remaining[child] for child in graph.successors(node)), default=0.0)
+        remaining[node] = seconds(node) + after
+    return {node: -remaining[node] for node in graph}
+
+
+def history_path(target_dir: Path) -> Path:
+    """Where the seconds per node are kept: beside the DuckDB warehouse they were measured on
+    (FSI_DUCKDB_PATH, which fsi and Dagster set), one file per dbt target, else in the
+    target directory."""
+    warehouse = os.environ.get("FSI_DUCKDB_PATH")
+    target = os.environ.get("DBT_TARGET") or os.environ.get("FSI_TARGET") or "dev"
+    if warehouse:
+        path = Path(warehouse)
+        return path.with_name(f"{path.stem}.{target}.node_seconds.json")
+    return target_dir / "node_seconds.json"
+
+
+def run_kind(full_refresh: bool) -> str:
+    return "full-refresh" if full_refresh else "incremental"
+
+
+def read_history(path: Path) -> dict[str, dict[str, float]]:
+    """Seconds per node by kind of run; empty when there is no (readable) history."""
+    try:
+        history = json.loads(path.read_text("utf-8"))
+        return {
+            kind: {str(node): float(seconds) for node, seconds in history[kind].items()}
+            for kind in (run_kind(True), run_kind(False))
+            if isinstance(history.get(kind), dict)
+        }
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def expected_seconds_of(path: Path, full_refresh: bool) -> dict[str, float]:
+    """The seconds to expect in this kind of run: those measured in the same kind of run, else
+    in the other."""
+    history = read_history(path)
+    return {
+        **history.get(run_kind(not full_refresh), {}),
+        **history.get(run_kind(full_refresh), {}),
+    }
+
+
+def record_run(path: Path, run_results: Path) -> None:
+    """Fold the seconds of the nodes a build, run, test, seed or snapshot completed into the
+    history (compiling, listing and docs commands time nothing worth keeping)."""
+    try:
+        results = json.loads(run_results.read_text("utf-8"))
+        args = results.get("args", {})
+        if args.get("which") not in TIMED_COMMANDS:
+            return
+        measured = {
+            result["unique_id"]: round(float(result["execution_time"]), 3)
+            for result in results["results"]
+            if result.get("status") in ("success", "pass", "warn", "fail")
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return
+    history = read_history(path)
+    history.setdefault(run_kind(bool(args.get("full_refresh"))), {}).update(measured)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(history, indent=1, sort_keys=True), encoding="utf-8")
+        partial.replace(path)
+    except OSError as error:
+        print(f"fsi-dbt: could not save node timings to {path}: {error}", file=sys.stderr)
+
+
+def seconds_for(known: Mapping[str, float], manifest: Any) -> Callable[[str], float]:
+    """A node's expected seconds: measured, else a default by what it builds."""
+
+    def seconds(unique_id: str) -> float:
+        if unique_id in known:
+            return known[unique_id]
+        node = manifest.nodes.get(unique_id) if manifest is not None else None
+        materialized = getattr(getattr(node, "config", None), "materialized", None)
+        return (
+            UNKNOWN_TABLE_SECONDS
+            if materialized in ("table", "incremental")
+            else UNKNOWN_OTHER_SECONDS
+        )
+
+    return seconds
+
+
+def seed_edges(graph: nx.DiGraph, manifest: Any) -> list[tuple[str, str]]:
+    """(seed, node) for every node of the run that reads, through a source, the table a seed
+    of the run writes. dbt cannot tell that a source is a seed's table (the raw seeds of
+    seeds/raw/ are the sources' tables at scale 1): the staging models say so with a
+    `depends_on` comment, a source's tests cannot, and without these edges could run before
+    the table exists."""
+
+    def key(database: Any, schema: Any, identifier: Any) -> tuple[str, ...]:
+        return tuple(str(part).lower() for part in (database, schema, identifier))
+
+    seeds = {
+        key(node.database, node.schema, node.alias): unique_id
+        for unique_id in graph
+        if unique_id.startswith("seed.") and (node := manifest.nodes.get(unique_id)) is not None
+    }
+    edges = []
+    for unique_id in graph:
+        node = manifest.nodes.get(unique_id)
+        for parent in getattr(getattr(node, "depends_on", None), "nodes", None) or []:
+            source = manifest.sources.get(parent)
+            seed = source and seeds.get(key(source.database, source.schema, source.identifier))
+            if seed and seed != unique_id and not graph.has_edge(seed, unique_id):
+                edges.append((seed, unique_id))
+    return edges
+
+
+def install_critical_path_order(known: Mapping[str, float]) -> bool:
+    """Patch dbt's runner: rank ready nodes by critical path (with `known` seconds) and take
+    one off the queue only when a thread is free. False, and dbt untouched, when this dbt's
+    runner is not the one this was written for."""
+    try:
+        from dbt.graph.queue import GraphQueue
+        from dbt.task.runnable import GraphRunnableTask
+    except ImportError:
+        return False
+    if not all(
+        callable(getattr(cls, name, None))
+        for cls, name in (
+            (GraphQueue, "_get_scores"),
+            (GraphQueue, "get"),
+            (GraphRunnableTask, "run_queue"),
+        )
+    ):
+        return False
+    dbt_scores, dbt_get, dbt_run_queue = (
+        GraphQueue._get_scores,
+        GraphQueue.get,
+        GraphRunnableTask.run_queue,
+    )
+
+    def _get_scores(self, graph: nx.DiGraph) -> dict[str, float]:
+        try:
+            # the queue's own copy of the run's graph, before it looks for ready nodes
+            graph.add_edges_from(seed_edges(graph, self.manifest))
+            return critical_path_scores(graph, seconds_for(known, self.manifest))
+        except Exception as error:
+            print(f"fsi-dbt: dbt's own order ({error})", file=sys.stderr)
+            return dbt_scores(self, graph)
+
+    def get(self, block: bool = True, timeout: float | None = None):
+        slots = getattr(self, "fsi_threads", None)
+        if slots and block:
+            with self.lock:
+                while len(self.in_progress) >= slots:
+                    self.some_task_done.wait(timeout=1.0)
+        return dbt_get(self, block=block, timeout=timeout)
+
+    def run_queue(self, pool) -> None:
+        threads = getattr(getattr(self, "config", None), "threads", None)
+        if self.job_queue is not None and isinstance(threads, int) and threads > 0:
+            self.job_queue.fsi_threads = threads
+        return dbt_run_queue(self, pool)
+
+    GraphQueue._get_scores = _get_scores
+    GraphQueue.get = get
+    GraphRunnableTask.run_queue = run_queue
+    return True
+
+
+def target_dir(argv: list[str]) -> Path:
+    """Where this dbt invocation writes run_results.json: --target-path, DBT_TARGET_PATH, or
+    `target` (fsi and Dagster run dbt in the project directory)."""
+    for index, arg in enumerate(argv):
+        if arg == "--target-path" and index + 1 < len(argv):
+            return Path(argv[index + 1])
+        if arg.startswith("--target-path="):
+            return Path(arg.split("=", 1)[1])
+    return Path(os.environ.get("DBT_TARGET_PATH") or "target")
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    results = target_dir(argv) / "run_results.json"
+    history = history_path(results.parent)
+    full_refresh = bool({"--full-refresh", "-f"} & set(argv)) or os.environ.get(
+        "DBT_FULL_REFRESH", ""
+    ).lower() in ("1", "true")
+    if not install_critical_path_order(expected_seconds_of(history, full_refresh)):
+        print(
+            "fsi-dbt: this dbt's runner is not the one expected; dbt's own order", file=sys.stderr
+        )
+    from dbt.cli.main import cli
+
+    started = time.time()
+    try:
+        cli()
+    finally:
+        if results.exists() and results.stat().st_mtime >= started:
+            record_run(history, results)
+
+
+if __name__ == "__main__":
+    main()
