@@ -193,10 +193,12 @@ def install_critical_path_order(known: Mapping[str, float]) -> bool:
 
     def get(self, block: bool = True, timeout: float | None = None):
         slots = getattr(self, "fsi_threads", None)
-        if slots and block:
-            with self.lock:
-                while len(self.in_progress) >= slots:
-                    self.some_task_done.wait(timeout=1.0)
+        lock, done = getattr(self, "lock", None), getattr(self, "some_task_done", None)
+        running = getattr(self, "in_progress", None)
+        if slots and block and None not in (lock, done, running):
+            with lock:
+                while len(running) >= slots:
+                    done.wait(timeout=1.0)
         return dbt_get(self, block=block, timeout=timeout)
 
     def run_queue(self, pool) -> None:
