@@ -400,6 +400,7 @@ def _run_results(path: Path) -> dict[str, object]:
     return {
         "dbt elapsed (s)": round(results["elapsed_time"], 2),
         "model seconds (wall)": round(model_wall, 2),
+        "idle thread seconds": _idle_thread_seconds(results["results"]),
         "nodes": {kind: len(times) for kind, times in by_kind.items()},
         "seconds per kind (summed over threads)": {
             kind: round(sum(times), 2) for kind, times in by_kind.items()
@@ -419,6 +420,34 @@ def _dagster_dbt_run(target: Path) -> dict[str, object]:
         **_run_results(runs[-1]),
         "dbt parsed the project again": "Unable to do partial parsing" in logs,
     }
+
+
+def _idle_thread_seconds(results: list[dict]) -> float:
+    """Seconds dbt's threads spent without a node to run, summed over the threads, from the
+    first node's start to the last one's end (a node: from its compiling to the end of its
+    execution; the hooks run on the main thread and are left out)."""
+    from datetime import datetime
+
+    spans, threads = [], set()
+    for result in results:
+        times = [
+            t for t in result.get("timing", []) if t.get("started_at") and t.get("completed_at")
+        ]
+        thread = result.get("thread_id") or ""
+        if not times or thread in ("main", "MainThread"):
+            continue
+        threads.add(thread)
+        spans.append(
+            (
+                min(datetime.fromisoformat(t["started_at"].rstrip("Z")) for t in times),
+                max(datetime.fromisoformat(t["completed_at"].rstrip("Z")) for t in times),
+            )
+        )
+    if not spans:
+        return 0.0
+    elapsed = (max(end for _, end in spans) - min(start for start, _ in spans)).total_seconds()
+    busy = sum((end - start).total_seconds() for start, end in spans)
+    return round(len(threads) * elapsed - busy, 2)
 
 
 def _wall_seconds(spans: list[dict]) -> float:

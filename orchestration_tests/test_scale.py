@@ -14,7 +14,14 @@ import duckdb
 import pytest
 
 from orchestration import datagen
-from orchestration.bench import TreeMemory, _dagster_dbt_run, _wall_seconds, markdown, run_bench
+from orchestration.bench import (
+    TreeMemory,
+    _dagster_dbt_run,
+    _idle_thread_seconds,
+    _wall_seconds,
+    markdown,
+    run_bench,
+)
 from orchestration.datagen.scale import CLAIM_CLONES, replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
 from orchestration.delta_state import (
@@ -280,6 +287,28 @@ def test_wall_seconds_counts_overlapping_spans_once() -> None:
         {"started_at": "2026-11-23T10:00:20Z", "completed_at": "2026-11-23T10:00:21Z"},
     ]
     assert _wall_seconds(spans) == 13.0
+
+
+def test_idle_thread_seconds_are_the_threads_time_without_a_node() -> None:
+    def node(thread: str, start: str, compiled: str, end: str) -> dict:
+        day = "2026-11-29T10:00:"
+        return {
+            "thread_id": thread,
+            "timing": [
+                {"name": "compile", "started_at": day + start, "completed_at": day + compiled},
+                {"name": "execute", "started_at": day + compiled, "completed_at": day + end},
+            ],
+        }
+
+    results = [
+        node("main", "00Z", "00Z", "30Z"),  # a hook, on dbt's main thread
+        node("Thread-1 (worker)", "00Z", "01Z", "10Z"),
+        node("Thread-2 (worker)", "00Z", "00Z", "04Z"),
+        node("Thread-2 (worker)", "05Z", "06Z", "10Z"),  # thread 2 idle from 4 s to 5 s
+        node("Thread-1 (worker)", "10Z", "10Z", "12Z"),  # the end alone: thread 2 idle 2 s
+    ]
+    assert _idle_thread_seconds(results) == 3.0
+    assert _idle_thread_seconds([]) == 0.0
 
 
 def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
