@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -426,23 +426,14 @@ def _idle_thread_seconds(results: list[dict]) -> float:
     """Seconds dbt's threads spent without a node to run, summed over the threads, from the
     first node's start to the last one's end (a node: from its compiling to the end of its
     execution; the hooks run on the main thread and are left out)."""
-    from datetime import datetime
-
     spans, threads = [], set()
     for result in results:
-        times = [
-            t for t in result.get("timing", []) if t.get("started_at") and t.get("completed_at")
-        ]
+        times = [_span(t) for t in result.get("timing", []) if t.get("completed_at")]
         thread = result.get("thread_id") or ""
         if not times or thread in ("main", "MainThread"):
             continue
         threads.add(thread)
-        spans.append(
-            (
-                min(datetime.fromisoformat(t["started_at"].rstrip("Z")) for t in times),
-                max(datetime.fromisoformat(t["completed_at"].rstrip("Z")) for t in times),
-            )
-        )
+        spans.append((min(start for start, _ in times), max(end for _, end in times)))
     if not spans:
         return 0.0
     elapsed = (max(end for _, end in spans) - min(start for start, _ in spans)).total_seconds()
@@ -450,17 +441,17 @@ def _idle_thread_seconds(results: list[dict]) -> float:
     return round(len(threads) * elapsed - busy, 2)
 
 
+def _span(timing: dict) -> tuple[datetime, datetime]:
+    """A dbt timing entry's start and end."""
+    return (
+        datetime.fromisoformat(timing["started_at"].rstrip("Z")),
+        datetime.fromisoformat(timing["completed_at"].rstrip("Z")),
+    )
+
+
 def _wall_seconds(spans: list[dict]) -> float:
     """The wall time covered by the union of the timing spans."""
-    from datetime import datetime
-
-    intervals = sorted(
-        (
-            datetime.fromisoformat(s["started_at"].rstrip("Z")),
-            datetime.fromisoformat(s["completed_at"].rstrip("Z")),
-        )
-        for s in spans
-    )
+    intervals = sorted(_span(s) for s in spans)
     total, current = 0.0, None
     for start, end in intervals:
         if current and start <= current[1]:
