@@ -121,11 +121,10 @@ def patched_dbt(monkeypatch: pytest.MonkeyPatch):
     return GraphQueue
 
 
-def _queue(graph_queue_class, graph: nx.DiGraph, threads: int):
-    manifest = SimpleNamespace(
-        nodes={},
-        expect=lambda unique_id: SimpleNamespace(unique_id=unique_id, resource_type="test"),
-    )
+def _queue(graph_queue_class, graph: nx.DiGraph, threads: int, manifest=None):
+    """dbt's queue over `graph` for `threads` threads (a manifest of nothing by default)."""
+    manifest = manifest or SimpleNamespace(nodes={}, sources={})
+    manifest.expect = lambda unique_id: SimpleNamespace(unique_id=unique_id, resource_type="x")
     queue = graph_queue_class(graph, manifest, set(graph.nodes))
     queue.fsi_threads = threads
     return queue
@@ -162,7 +161,6 @@ def test_a_source_test_waits_for_the_seed_that_writes_its_table(patched_dbt) -> 
             ),
         },
         sources={"source.p.s.opportunity": SimpleNamespace(**relation("RAW_S", "Opportunity"))},
-        expect=lambda unique_id: SimpleNamespace(unique_id=unique_id, resource_type="x"),
     )
     graph = _graph(
         nodes=("seed.raw_s.opportunity", "seed.raw_s.account", "test.p.source_pk_opportunity")
@@ -177,8 +175,7 @@ def test_a_source_test_waits_for_the_seed_that_writes_its_table(patched_dbt) -> 
         "test.p.source_pk_opportunity": 2.0,
     }
     assert dbt_main.install_critical_path_order(seconds)
-    queue = patched_dbt(graph, manifest, set(graph.nodes))
-    queue.fsi_threads = 3
+    queue = _queue(patched_dbt, graph, threads=3, manifest=manifest)
     first = {queue.get().unique_id, queue.get().unique_id}
     assert first == {"seed.raw_s.opportunity", "seed.raw_s.account"}
     assert queue.inner.empty()
