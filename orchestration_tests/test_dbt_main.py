@@ -3,6 +3,7 @@ free thread, with the seconds of earlier runs."""
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from pathlib import Path
@@ -181,6 +182,58 @@ def test_a_source_test_waits_for_the_seed_that_writes_its_table(patched_dbt) -> 
     assert queue.inner.empty()
     queue.mark_done("seed.raw_s.opportunity")
     assert queue.get().unique_id == "test.p.source_pk_opportunity"
+
+
+@pytest.fixture
+def unfrozen():
+    """The test's process heap unfrozen before and after (gc.freeze is process-wide)."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_the_heap_is_frozen_when_the_nodes_start_running(
+    patched_dbt, monkeypatch: pytest.MonkeyPatch, unfrozen
+) -> None:
+    from dbt.task.runnable import GraphRunnableTask
+
+    seen = []
+    monkeypatch.setattr(
+        GraphRunnableTask, "run_queue", lambda task, pool: seen.append(gc.get_freeze_count())
+    )
+    assert dbt_main.install_heap_freeze()
+    GraphRunnableTask.run_queue(SimpleNamespace(), pool=None)
+    assert seen and seen[0] > 1000, "dbt's runner started with the heap unfrozen"
+
+
+def test_fsi_dbt_records_the_run_then_leaves_nothing_for_the_last_collection(
+    patched_dbt, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, unfrozen
+) -> None:
+    import dbt.cli.main
+
+    target = tmp_path / "target"
+    target.mkdir()
+    results = {
+        "args": {"which": "run"},
+        "results": [
+            {"unique_id": "model.p.m", "status": "success", "execution_time": 2.5, "timing": []}
+        ],
+    }
+
+    def cli() -> None:
+        (target / "run_results.json").write_text(json.dumps(results))
+        raise SystemExit(0)
+
+    monkeypatch.setattr(dbt.cli.main, "cli", cli)
+    monkeypatch.setenv("FSI_DUCKDB_PATH", str(tmp_path / "w.duckdb"))
+    monkeypatch.delenv("DBT_TARGET", raising=False)
+    monkeypatch.setenv("FSI_TARGET", "dev")
+    monkeypatch.setattr("sys.argv", ["fsi-dbt", "run", "--target-path", str(target)])
+    with pytest.raises(SystemExit):
+        dbt_main.main()
+    history = json.loads((tmp_path / "w.dev.node_seconds.json").read_text())
+    assert history["incremental"] == {"model.p.m": 2.5}
+    assert gc.get_freeze_count() > 1000
 
 
 def test_dbts_own_queue_order_is_by_depth() -> None:
