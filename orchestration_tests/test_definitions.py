@@ -212,3 +212,27 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
         if "nothing to build" in record.user_message
     ]
     assert messages and "no change loaded and no model changed" in messages[0]
+
+
+def test_a_process_with_the_definitions_leaves_nothing_for_the_last_collection() -> None:
+    """At exit, the heap is frozen before Python's last collection would walk it. The probe's
+    exit hook is registered before the import, so it runs after the definitions' own."""
+    import subprocess
+    import sys
+
+    from orchestration.paths import PROJECT_DIR
+
+    probe = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count()))\n"
+        "import orchestration.definitions\n"
+        "print('frozen after import:', gc.get_freeze_count())\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    )
+    after_import, at_exit = (
+        int(line.rsplit(":", 1)[1]) for line in finished.stdout.splitlines()[-2:]
+    )
+    assert after_import == 0  # nothing frozen while the process runs
+    assert at_exit > 100_000, finished.stdout
