@@ -142,7 +142,7 @@ def test_incremental_builds_equal_a_full_refresh(
     _build(warehouse, target_path, "--full-refresh")
 
     marts, incremental = _tables(target_path / "manifest.json")
-    assert len(marts) >= 10 and len(incremental) == 9
+    assert len(marts) >= 10 and len(incremental) == 10
     diffs = compare_tables(
         incremental_result, warehouse, marts + incremental, ignore_columns=("_invocation_id",)
     )
@@ -192,6 +192,87 @@ def test_deletes_updates_and_late_events_apply_by_sequence(
     assert {k: float(v) for k, v in amounts.items()} == {9000002: 222.22, 42: 42.0}
     assert rejected == [("43", "unknown operation x (expected c, u or d)")]
     assert runs == (1, 1, 1)
+
+
+SPEND = (
+    "select customer_key, spend_month, merchant_category, account_type, transaction_count, "
+    "spend_amount from {relation} where customer_key in ({customers}) order by all"
+)
+
+
+def test_monthly_spend_follows_a_debit_to_its_new_customer_and_drops_emptied_groups(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The spend aggregate is incremental by customer: a debit moved to another customer's
+    account leaves its old customer's month (found through the before-image fct_transactions
+    logs), and deleting a customer's only debit removes their rows (a tombstone). The affected
+    customers' rows equal the aggregate of the facts, and the log is pruned after the run."""
+    initial, warehouse, target_path = built
+    shutil.copy(initial, warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        # a customer's debit, and an account of another customer to move it to
+        moved, old_customer, transaction_at, category = con.execute(
+            "select transaction_id, customer_key, transaction_at, "
+            "merchant_category from core.fct_transactions where direction = 'debit' "
+            "order by transaction_id limit 1"
+        ).fetchone()
+        account_to, new_customer = con.execute(
+            "select bank_account_id, customer_key from core.dim_bank_accounts "
+            "where not is_unknown_member and customer_key != ? order by bank_account_id limit 1",
+            [old_customer],
+        ).fetchone()
+        # a customer with a single debit, which the batch deletes
+        alone, alone_customer = con.execute(
+            "select min(transaction_id), customer_key from core.fct_transactions "
+            "where direction = 'debit' group by customer_key "
+            "having count(*) = 1 and min(transaction_id) != ? order by 1 limit 1",
+            [moved],
+        ).fetchone()
+    customers = ", ".join(str(c) for c in {old_customer, new_customer, alone_customer})
+    landing = tmp_path / "landing" / "core_banking" / "transactions"
+    landing.mkdir(parents=True)
+    records = [
+        {
+            **TRANSACTION,
+            "transaction_id": str(moved),
+            "account_id": str(account_to),
+            "merchant_category": category,
+            "transaction_at": str(transaction_at),
+            "amount": "77.00",
+            "_op": "u",
+            "_seq": 10,
+        },
+        {**TRANSACTION, "transaction_id": str(alone), "amount": "1.00", "_op": "d", "_seq": 10},
+    ]
+    (landing / "batch-00001.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    load(warehouse, tmp_path / "landing", progress=lambda _: None)
+    _build(warehouse, target_path, *DELTA_PATH)
+
+    facts = (
+        "(select customer_key, cast(date_trunc('month', transaction_date) as date) as "
+        "spend_month, merchant_category, account_type, count(*) as transaction_count, "
+        "cast(sum(amount) as decimal(18, 2)) as spend_amount from core.fct_transactions "
+        "where direction = 'debit' group by all)"
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        built_rows = con.execute(
+            SPEND.format(
+                relation="intermediate.int_monthly_spend_by_merchant_category", customers=customers
+            )
+        ).fetchall()
+        expected = con.execute(SPEND.format(relation=facts, customers=customers)).fetchall()
+        moved_now = con.execute(
+            "select customer_key, amount from core.fct_transactions where transaction_id = ?",
+            [moved],
+        ).fetchone()
+        log_left = con.execute("select count(*) from landing.replaced_customers").fetchone()[0]
+    assert moved_now == (new_customer, 77)
+    assert built_rows == expected
+    assert alone_customer not in {row[0] for row in built_rows}
+    assert old_customer in {row[0] for row in expected} and new_customer in {
+        row[0] for row in built_rows
+    }
+    assert log_left == 0, "the entries the aggregate applied are pruned"
 
 
 def _test_failures(target_path: Path) -> dict[str, int]:

@@ -2,8 +2,10 @@
     every run, and the loader after it, finds them. Nothing in them is derived: the change logs
     are the raw history of what arrived, the ledger says which landing files were ingested. -#}
 
-{#- on-run-start: the landing ledger, rows the loader rejected, the incremental audit, and the
-    delta builds that succeeded (what they had seen, so a build with nothing new can be skipped). -#}
+{#- on-run-start: the landing ledger, rows the loader rejected, the incremental audit, the
+    customers whose fact rows an incremental run replaced (macros/changes/replaced_customers.sql),
+    and the delta builds that succeeded (what they had seen, so a build with nothing new can be
+    skipped). -#}
 {% macro create_landing_tables() %}
     {%- set statements = [
         "create schema if not exists landing",
@@ -37,6 +39,12 @@
             rows_updated " ~ dbt.type_bigint() ~ ",
             rows_deleted " ~ dbt.type_bigint() ~ ",
             recorded_at " ~ dbt.type_timestamp() ~ "
+        )",
+        "create table if not exists landing.replaced_customers (
+            model_name " ~ dbt.type_string() ~ ",
+            customer_key " ~ dbt.type_bigint() ~ ",
+            _changed_at " ~ dbt.type_timestamp() ~ ",
+            _invocation_id " ~ dbt.type_string() ~ "
         )",
         "create table if not exists landing.delta_builds (
             invocation_id " ~ dbt.type_string() ~ ",
