@@ -16,18 +16,21 @@
 
 {% macro changed_since_last_run(changed_at='_changed_at') -%}
     {%- if is_incremental() -%}
-        {{ changed_at }} > (
-            select
-                {{ dbt.dateadd(
-                    'day',
-                    -1 * (var('reprocess_days', 0) | int),
-                    'coalesce(max(_changed_at), ' ~ initial_load_time() ~ ')'
-                ) }}
-            from {{ this }}
-        )
+        {{ changed_at }} > (select {{ last_run_watermark() }} from {{ this }})
     {%- else -%}
         1 = 1
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Over the model being built: the newest _changed_at it holds (the initial load's time when it
+    is empty), less the var reprocess_days. Changes loaded after it are new to the model. -#}
+{% macro last_run_watermark() -%}
+    {{ dbt.dateadd(
+        'day',
+        -1 * (var('reprocess_days', 0) | int),
+        'coalesce(max(_changed_at), ' ~ initial_load_time() ~ ')'
+    ) }}
 {%- endmacro %}
 
 

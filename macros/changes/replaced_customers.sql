@@ -60,11 +60,7 @@
     delete from landing.replaced_customers where model_name = '{{ model_name }}'
     {%- elif execute -%}
         {%- set applied = run_query(
-            "select " ~ dbt.dateadd(
-                'day',
-                -1 * (var('reprocess_days', 0) | int),
-                'coalesce(max(_changed_at), ' ~ initial_load_time() ~ ')'
-            ) ~ " from " ~ this
+            "select " ~ last_run_watermark() ~ " from " ~ this
         ).columns[0].values()[0] %}
     delete from landing.replaced_customers
     where

@@ -2,8 +2,8 @@
     the values parse, with the reason the row is invalid (null when valid). An event delivered
     twice in one batch is one row (delivery_count 2). Invalid rows are not dropped here: core
     applies the valid ones and the quarantine model keeps the rest with their reason and batch.
-    A table, unlike the other staging models: grouping and hashing every event is the cost
-    (0.7 s at scale 100), and five nodes read it (dim_customer_patterns, twice in a delta;
+    Stored, unlike the other staging models (views): grouping and hashing every event is the
+    cost (0.7 s at scale 100), and five nodes read it (dim_customer_patterns, twice in a delta;
     the quarantine; three tests), each of which ran it again when it was a view.
     Incremental by batch: a batch's rows depend on that batch's events alone, so a run
     regroups, whole, the batches with an event loaded since its last run (a missing batch_id
