@@ -275,6 +275,37 @@ def test_monthly_spend_follows_a_debit_to_its_new_customer_and_drops_emptied_gro
     assert log_left == 0, "the entries the aggregate applied are pruned"
 
 
+def test_a_table_built_before_its_model_became_incremental_gets_a_clear_error(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """A warehouse from before the spend aggregate was incremental holds it without the change
+    columns: the run stops with the command that rebuilds it, not with an SQL error."""
+    initial, warehouse, target_path = built
+    shutil.copy(initial, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "alter table intermediate.int_monthly_spend_by_merchant_category drop _changed_at"
+        )
+    env = {**dbt_env("ci"), "FSI_DUCKDB_PATH": str(warehouse), "DBT_TARGET_PATH": str(target_path)}
+    model = ["--select", "int_monthly_spend_by_merchant_category"]
+    failed = subprocess.run(
+        [dbt_executable(), "run", *model],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode == 1
+    assert (
+        "has no _changed_at column: it was built before int_monthly_spend_by_merchant_category "
+        "became incremental. Rebuild it once with `fsi build --full-refresh --select "
+        "int_monthly_spend_by_merchant_category`"
+    ) in " ".join(failed.stdout.split())
+    # and that command's dbt run repairs it
+    _build(warehouse, target_path, "--full-refresh", *model)
+    _build(warehouse, target_path, *model)
+
+
 def _test_failures(target_path: Path) -> dict[str, int]:
     """Failing rows per test of the last dbt invocation, by test name (without its hash)."""
     results = json.loads((target_path / "run_results.json").read_text())["results"]

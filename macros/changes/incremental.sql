@@ -16,9 +16,29 @@
 
 {% macro changed_since_last_run(changed_at='_changed_at') -%}
     {%- if is_incremental() -%}
+        {%- do require_change_columns() -%}
         {{ changed_at }} > (select {{ last_run_watermark() }} from {{ this }})
     {%- else -%}
         1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- An incremental run needs the model's _changed_at. A table built before the model became
+    incremental has none, and the watermark query would then read the column of the query
+    around it: stop with what to do instead. -#}
+{% macro require_change_columns() -%}
+    {%- if execute -%}
+        {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name')
+            | map('lower') | list -%}
+        {%- if '_changed_at' not in columns -%}
+            {%- do exceptions.raise_compiler_error(
+                this ~ " has no _changed_at column: it was built before "
+                ~ this.identifier ~ " became incremental. Rebuild it once with "
+                ~ "`fsi build --full-refresh --select " ~ this.identifier
+                ~ "` (the nightly full build does it too)."
+            ) -%}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
