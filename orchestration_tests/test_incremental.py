@@ -36,7 +36,10 @@ MODELS_ONLY = ["--exclude-resource-type", "test", "unit_test"]
 DELTA_PATH = ["--select", "tag:change_log+"]
 
 
-def _dbt(args: list[str], warehouse: Path, target_path: Path, **variables: str) -> subprocess.Popen:
+def _dbt(
+    args: list[str], warehouse: Path, target_path: Path, capture: bool = False, **variables: str
+) -> subprocess.Popen:
+    """dbt (quiet: errors only) on `warehouse`; with `capture`, its output is piped as text."""
     env = {**dbt_env("ci"), **variables}
     env["FSI_DUCKDB_PATH"] = str(warehouse)
     env["DBT_TARGET_PATH"] = str(target_path)
@@ -45,6 +48,8 @@ def _dbt(args: list[str], warehouse: Path, target_path: Path, **variables: str) 
         cwd=PROJECT_DIR,
         env=env,
         start_new_session=True,
+        stdout=subprocess.PIPE if capture else None,
+        text=capture,
     )
 
 
@@ -286,21 +291,15 @@ def test_a_table_built_before_its_model_became_incremental_gets_a_clear_error(
         con.execute(
             "alter table intermediate.int_monthly_spend_by_merchant_category drop _changed_at"
         )
-    env = {**dbt_env("ci"), "FSI_DUCKDB_PATH": str(warehouse), "DBT_TARGET_PATH": str(target_path)}
     model = ["--select", "int_monthly_spend_by_merchant_category"]
-    failed = subprocess.run(
-        [dbt_executable(), "run", *model],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    failed = _dbt(["run", *model], warehouse, target_path, capture=True)
+    output, _ = failed.communicate()
     assert failed.returncode == 1
     assert (
         "has no _changed_at column: it was built before int_monthly_spend_by_merchant_category "
         "became incremental. Rebuild it once with `fsi build --full-refresh --select "
         "int_monthly_spend_by_merchant_category`"
-    ) in " ".join(failed.stdout.split())
+    ) in " ".join(output.split())
     # and that command's dbt run repairs it
     _build(warehouse, target_path, "--full-refresh", *model)
     _build(warehouse, target_path, *model)
