@@ -30,7 +30,14 @@ from orchestration.dbt import (
 from orchestration.delta_state import DELTA_SELECTION, DeltaBuild
 from orchestration.incremental import incremental_changes, row_counts
 from orchestration.landing import load, pending_files
-from orchestration.paths import PROFILES_DIR, PROJECT_DIR, bi_path, landing_path, warehouse_path
+from orchestration.paths import (
+    PROFILES_DIR,
+    PROJECT_DIR,
+    bi_path,
+    landing_path,
+    target_path,
+    warehouse_path,
+)
 from orchestration.publish import publish_marts
 from orchestration.quality import data_quality_counts
 from orchestration.translator import LayerDomainTranslator
@@ -46,10 +53,13 @@ put_dbt_on_path()
 # counting and by their own exit hooks, which freezing leaves alone.
 atexit.register(gc.freeze)
 
+# The manifest is read from where dbt writes it: DBT_TARGET_PATH when set (as `fsi bench` sets
+# it for its own warehouse), else target/. dagster-dbt's runs already honour the variable.
 dbt_project = DbtProject(
     project_dir=PROJECT_DIR,
     profiles_dir=PROFILES_DIR,
     target=os.environ.get("FSI_TARGET", "dev"),
+    target_path=target_path(),
 )
 dbt_project.prepare_if_dev()
 

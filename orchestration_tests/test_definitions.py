@@ -236,3 +236,26 @@ def test_a_process_with_the_definitions_leaves_nothing_for_the_last_collection()
     )
     assert after_import == 0  # nothing frozen while the process runs
     assert at_exit > 100_000, finished.stdout
+
+
+def test_the_definitions_read_the_manifest_where_dbt_target_path_points(tmp_path) -> None:
+    """`fsi bench` parses into its own target directory (DBT_TARGET_PATH); its Dagster phase
+    must read that manifest, not target/ of the checkout, which a fresh clone does not have."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from orchestration.paths import PROJECT_DIR
+
+    shutil.copy(TARGET_DIR / "manifest.json", tmp_path / "manifest.json")
+    probe = "from orchestration.definitions import dbt_project\nprint(dbt_project.manifest_path)\n"
+    finished = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DBT_TARGET_PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert finished.stdout.splitlines()[-1] == str(tmp_path / "manifest.json")
