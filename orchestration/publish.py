@@ -3,7 +3,8 @@
 BI tools open ``warehouse/bi.duckdb`` read-only. Publishing copies every mart into a new file
 next to it and renames that file over the old one: the rename is atomic, so a reader sees
 either the previous complete set of marts or the new one, never a half-built table, and
-never blocks the warehouse writer.
+never blocks the warehouse writer. The marts' bookkeeping columns (names starting with an
+underscore) stay in the warehouse.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def publish(warehouse: Path, bi_file: Path, tables: list[MartTable]) -> dict[str
                 con.execute(f'create schema if not exists "{table.schema}"')
                 con.execute(
                     f'create table "{table.schema}"."{table.name}" as '
-                    f'select * from warehouse."{table.schema}"."{table.name}"'
+                    f"select *{_without_bookkeeping(con, table)} "
+                    f'from warehouse."{table.schema}"."{table.name}"'
                 )
                 rows[name] = con.execute(f"select count(*) from {name}").fetchone()[0]
             con.execute("detach warehouse")
@@ -74,6 +76,24 @@ def publish(warehouse: Path, bi_file: Path, tables: list[MartTable]) -> dict[str
     finally:
         staging_file.unlink(missing_ok=True)
     return rows
+
+
+def _without_bookkeeping(con: duckdb.DuckDBPyConnection, table: MartTable) -> str:
+    """An incremental mart keeps the change columns of the models it is built from
+    (`_changed_at`, `_is_deleted`, `_invocation_id`, ...; every name starts with an underscore)
+    for its next run. BI tools get the business columns only: the ``exclude`` clause for them."""
+    bookkeeping = [
+        name
+        for (name,) in con.execute(
+            "select column_name from duckdb_columns() where database_name = 'warehouse' "
+            "and schema_name = ? and table_name = ? and starts_with(column_name, '_') "
+            "order by column_index",
+            [table.schema, table.name],
+        ).fetchall()
+    ]
+    if not bookkeeping:
+        return ""
+    return " exclude (" + ", ".join(f'"{name}"' for name in bookkeeping) + ")"
 
 
 def publish_marts() -> dict[str, int]:

@@ -147,7 +147,7 @@ def test_incremental_builds_equal_a_full_refresh(
     _build(warehouse, target_path, "--full-refresh")
 
     marts, incremental = _tables(target_path / "manifest.json")
-    assert len(marts) >= 10 and len(incremental) == 11
+    assert len(marts) >= 10 and len(incremental) == 14
     diffs = compare_tables(
         incremental_result, warehouse, marts + incremental, ignore_columns=("_invocation_id",)
     )
@@ -303,6 +303,73 @@ def test_a_table_built_before_its_model_became_incremental_gets_a_clear_error(
     # and that command's dbt run repairs it
     _build(warehouse, target_path, "--full-refresh", *model)
     _build(warehouse, target_path, *model)
+
+
+CLAIMS_CHAIN = [
+    "intermediate.int_claims_telematics_summarised",
+    "intermediate.int_claims_rules_evaluated",
+    "claims.claims_investigation",
+]
+
+
+def _invocation_id(target_path: Path) -> str:
+    return json.loads((target_path / "run_results.json").read_text())["metadata"]["invocation_id"]
+
+
+def test_the_claims_models_recompute_every_claim_when_reference_data_changes(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The claims models are incremental by claim over fct_claims, and their rows also depend on
+    whole tables (rules, policies, telematics). A rule edited in the seed must reach every
+    claim in the next run, incremental or not: each row carries the fingerprint of those
+    inputs, and a new fingerprint recomputes everything. Without a change, a run rewrites
+    nothing."""
+    initial, warehouse, target_path = built
+    shutil.copy(initial, warehouse)
+    chain = ["--select", "int_claims_telematics_summarised+"]
+    count_high = (
+        "select count(*) filter (where speed_at_incident = 'high'), "
+        "count(*) filter (where decision = 'needs_investigation') "
+        "from intermediate.int_claims_rules_evaluated"
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        high_before, investigated_before = con.execute(count_high).fetchone()
+        # what `dbt seed` of an edited claim_rules.csv does: a lower speed limit and a wider
+        # telematics window
+        con.execute(
+            "update reference.claim_rules set threshold_value = 30, "
+            "window_minutes = window_minutes + 45 where rule_code = 'speed'"
+        )
+    assert _dbt(["run", *chain], warehouse, target_path).wait() == 0
+    changed_run = _invocation_id(target_path)
+    incremental_result = _copy(warehouse, tmp_path / "incremental")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        high_after, investigated_after = con.execute(count_high).fetchone()
+        rewritten = [
+            con.execute(
+                f"select count(*) filter (where _invocation_id = ?), count(*) from {table}",
+                [changed_run],
+            ).fetchone()
+            for table in CLAIMS_CHAIN
+        ]
+    assert high_after > high_before and investigated_after > investigated_before
+    assert all(mine == total > 0 for mine, total in rewritten), rewritten
+
+    # the same inputs built from scratch give the same rows
+    assert _dbt(["run", "--full-refresh", *chain], warehouse, target_path).wait() == 0
+    diffs = compare_tables(
+        incremental_result, warehouse, CLAIMS_CHAIN, ignore_columns=("_invocation_id",)
+    )
+    assert [d for d in diffs if not d.equal] == []
+
+    # nothing changed since: an incremental run rewrites no claim
+    assert _dbt(["run", *chain], warehouse, target_path).wait() == 0
+    quiet_run = _invocation_id(target_path)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in CLAIMS_CHAIN:
+            assert con.execute(
+                f"select count(*) from {table} where _invocation_id = ?", [quiet_run]
+            ).fetchone() == (0,)
 
 
 def _test_failures(target_path: Path) -> dict[str, int]:

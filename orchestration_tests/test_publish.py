@@ -39,6 +39,24 @@ def test_publish_copies_the_marts_and_nothing_else(warehouse: Path, tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".bi")] == []
 
 
+def test_the_bookkeeping_columns_of_an_incremental_mart_stay_in_the_warehouse(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema claims")
+        con.execute(
+            "create table claims.claims_investigation as select * from (values "
+            "('C1', 'release_funds', timestamp '2026-01-01', false, 'abc')) "
+            "as t(claim_no, decision, _changed_at, _is_deleted, _invocation_id)"
+        )
+    bi = tmp_path / "bi.duckdb"
+    publish(warehouse, bi, [MartTable("claims", "claims_investigation")])
+    with duckdb.connect(str(bi), read_only=True) as con:
+        published = con.execute("select * from claims.claims_investigation")
+        assert [column[0] for column in published.description] == ["claim_no", "decision"]
+        assert published.fetchall() == [("C1", "release_funds")]
+
+
 def test_a_reader_of_the_old_file_keeps_a_complete_view_while_publishing(
     warehouse: Path, tmp_path: Path
 ) -> None:

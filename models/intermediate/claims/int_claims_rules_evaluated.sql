@@ -1,12 +1,42 @@
 {#- Every claim rule of seeds/reference/claim_rules.csv evaluated for every claim, then one row
     per claim with the flags, the failed rules that trigger an investigation, and the decision:
     release_funds when none failed, needs_investigation otherwise. Thresholds come from the
-    rule table, never from literals here. -#}
+    rule table, never from literals here. Incremental by claim: see
+    macros/changes/derived_incremental.sql. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=incremental_strategy(),
+    partition_by=incremental_partition_by(),
+    unique_key='claim_no',
+    on_schema_change='fail',
+    post_hook=["{{ remove_tombstones() }}"],
+) }}
+-- the CTEs only incremental runs need are in if-blocks, which are no indent
+-- sqlfluff:indentation:template_blocks_indent:false
 with
 
+reference as (
+
+    select
+        {{ reference_fingerprint(
+            [ref('dim_policies'), ref('claim_rules'), ref('claim_severity_bands')],
+            chained=[ref('int_claims_telematics_summarised')],
+        ) }} as _reference_fingerprint
+
+),
+{% if is_incremental() %}
+changed_claims as (
+
+    {{ keys_to_recompute(ref('fct_claims'), 'claim_no') }}
+
+),
+{% endif %}
 claims as (
 
     select * from {{ ref('fct_claims') }}
+    {%- if is_incremental() %}
+    where claim_no in (select changed_claims.claim_no from changed_claims)
+    {%- endif %}
 
 ),
 
@@ -55,7 +85,9 @@ claim_facts as (
         bands.severity_band as assessed_severity_band,
         policies.sum_insured,
         coalesce(telematics.telematics_point_count, 0) as telematics_point_count,
-        telematics.max_speed_kmh
+        telematics.max_speed_kmh,
+        claims._change_op,
+        claims._changed_at
     from claims
     inner join policies
         on claims.policy_key = policies.policy_key
@@ -126,7 +158,7 @@ flags as (
 
 ),
 
-final as (
+evaluated as (
 
     select
         claim_facts.claim_no,
@@ -141,13 +173,30 @@ final as (
         case
             when failed.claim_no is null then 'release_funds'
             else 'needs_investigation'
-        end as decision
+        end as decision,
+        claim_facts._change_op,
+        claim_facts._changed_at,
+        false as _is_deleted,
+        '{{ invocation_id }}' as _invocation_id,
+        (select reference._reference_fingerprint from reference) as _reference_fingerprint
     from claim_facts
     inner join flags
         on claim_facts.claim_no = flags.claim_no
     left join failed
         on claim_facts.claim_no = failed.claim_no
 
+),
+
+final as (
+
+    select * from evaluated
+    {%- if is_incremental() %}
+
+    union all
+
+    {{ key_tombstones('changed_claims', 'evaluated', 'claim_no') }}
+    {%- endif %}
+
 )
 
-select * from final
+{{ incremental_rows('final', 'claim_no') }}

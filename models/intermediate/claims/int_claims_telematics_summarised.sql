@@ -1,16 +1,47 @@
 {#- The vehicle's telematics around each claim's incident: samples from window_minutes (the
     speed rule's parameter in seeds/reference/claim_rules.csv) before the incident hour starts
-    to window_minutes after it ends. Claims without samples have a point count of 0. -#}
+    to window_minutes after it ends. Claims without samples have a point count of 0.
+    Incremental by claim: see macros/changes/derived_incremental.sql. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=incremental_strategy(),
+    partition_by=incremental_partition_by(),
+    unique_key='claim_no',
+    on_schema_change='fail',
+    post_hook=["{{ remove_tombstones() }}"],
+) }}
+-- the CTEs only incremental runs need are in if-blocks, which are no indent
+-- sqlfluff:indentation:template_blocks_indent:false
 with
 
+reference as (
+
+    select
+        {{ reference_fingerprint([
+            ref('dim_policies'), ref('stg_claims__telematics'), ref('claim_rules'),
+        ]) }} as _reference_fingerprint
+
+),
+{% if is_incremental() %}
+changed_claims as (
+
+    {{ keys_to_recompute(ref('fct_claims'), 'claim_no') }}
+
+),
+{% endif %}
 claims as (
 
     select
         claim_no,
         policy_key,
         incident_date,
-        incident_hour
+        incident_hour,
+        _change_op,
+        _changed_at
     from {{ ref('fct_claims') }}
+    {%- if is_incremental() %}
+    where claim_no in (select changed_claims.claim_no from changed_claims)
+    {%- endif %}
 
 ),
 
@@ -45,6 +76,8 @@ incident_windows as (
 
     select
         claims.claim_no,
+        claims._change_op,
+        claims._changed_at,
         policies.chassis_no,
         {{ dbt.dateadd(
             'minute',
@@ -63,7 +96,7 @@ incident_windows as (
 
 ),
 
-final as (
+summarised as (
 
     select
         incident_windows.claim_no,
@@ -71,7 +104,13 @@ final as (
         incident_windows.window_end_at,
         count(telematics.event_at) as telematics_point_count,
         max(telematics.speed_kmh) as max_speed_kmh,
-        avg(telematics.speed_kmh) as avg_speed_kmh
+        avg(telematics.speed_kmh) as avg_speed_kmh,
+        -- one claim per window: these are its own
+        max(incident_windows._change_op) as _change_op,
+        max(incident_windows._changed_at) as _changed_at,
+        false as _is_deleted,
+        '{{ invocation_id }}' as _invocation_id,
+        (select reference._reference_fingerprint from reference) as _reference_fingerprint
     from incident_windows
     left join telematics
         on
@@ -83,6 +122,18 @@ final as (
         incident_windows.window_start_at,
         incident_windows.window_end_at
 
+),
+
+final as (
+
+    select * from summarised
+    {%- if is_incremental() %}
+
+    union all
+
+    {{ key_tombstones('changed_claims', 'summarised', 'claim_no') }}
+    {%- endif %}
+
 )
 
-select * from final
+{{ incremental_rows('final', 'claim_no') }}
