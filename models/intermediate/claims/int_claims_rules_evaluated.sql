@@ -11,23 +11,17 @@
     on_schema_change='fail',
     post_hook=["{{ remove_tombstones() }}"],
 ) }}
+{%- set fingerprint = reference_fingerprint(
+    [ref('dim_policies'), ref('claim_rules'), ref('claim_severity_bands')],
+    chained=[ref('int_claims_telematics_summarised')],
+) %}
 -- the CTEs only incremental runs need are in if-blocks, which are no indent
 -- sqlfluff:indentation:template_blocks_indent:false
 with
-
-reference as (
-
-    select
-        {{ reference_fingerprint(
-            [ref('dim_policies'), ref('claim_rules'), ref('claim_severity_bands')],
-            chained=[ref('int_claims_telematics_summarised')],
-        ) }} as _reference_fingerprint
-
-),
 {% if is_incremental() %}
 changed_claims as (
 
-    {{ keys_to_recompute(ref('fct_claims'), 'claim_no') }}
+    {{ keys_to_recompute(ref('fct_claims'), 'claim_no', fingerprint) }}
 
 ),
 {% endif %}
@@ -178,7 +172,7 @@ evaluated as (
         claim_facts._changed_at,
         false as _is_deleted,
         '{{ invocation_id }}' as _invocation_id,
-        (select reference._reference_fingerprint from reference) as _reference_fingerprint
+        {{ fingerprint }} as _reference_fingerprint
     from claim_facts
     inner join flags
         on claim_facts.claim_no = flags.claim_no

@@ -10,22 +10,16 @@
     on_schema_change='fail',
     post_hook=["{{ remove_tombstones() }}"],
 ) }}
+{%- set fingerprint = reference_fingerprint([
+    ref('dim_policies'), ref('stg_claims__telematics'), ref('claim_rules'),
+]) %}
 -- the CTEs only incremental runs need are in if-blocks, which are no indent
 -- sqlfluff:indentation:template_blocks_indent:false
 with
-
-reference as (
-
-    select
-        {{ reference_fingerprint([
-            ref('dim_policies'), ref('stg_claims__telematics'), ref('claim_rules'),
-        ]) }} as _reference_fingerprint
-
-),
 {% if is_incremental() %}
 changed_claims as (
 
-    {{ keys_to_recompute(ref('fct_claims'), 'claim_no') }}
+    {{ keys_to_recompute(ref('fct_claims'), 'claim_no', fingerprint) }}
 
 ),
 {% endif %}
@@ -110,7 +104,7 @@ summarised as (
         max(incident_windows._changed_at) as _changed_at,
         false as _is_deleted,
         '{{ invocation_id }}' as _invocation_id,
-        (select reference._reference_fingerprint from reference) as _reference_fingerprint
+        {{ fingerprint }} as _reference_fingerprint
     from incident_windows
     left join telematics
         on

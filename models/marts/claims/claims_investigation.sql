@@ -12,23 +12,17 @@
     on_schema_change='fail',
     post_hook=["{{ remove_tombstones() }}"],
 ) }}
+{%- set fingerprint = reference_fingerprint(
+    [ref('dim_policies'), ref('dim_customers')],
+    chained=[ref('int_claims_telematics_summarised'), ref('int_claims_rules_evaluated')],
+) %}
 -- the CTEs only incremental runs need are in if-blocks, which are no indent
 -- sqlfluff:indentation:template_blocks_indent:false
 with
-
-reference as (
-
-    select
-        {{ reference_fingerprint(
-            [ref('dim_policies'), ref('dim_customers')],
-            chained=[ref('int_claims_telematics_summarised'), ref('int_claims_rules_evaluated')],
-        ) }} as _reference_fingerprint
-
-),
 {% if is_incremental() %}
 changed_claims as (
 
-    {{ keys_to_recompute(ref('fct_claims'), 'claim_no') }}
+    {{ keys_to_recompute(ref('fct_claims'), 'claim_no', fingerprint) }}
 
 ),
 {% endif %}
@@ -122,7 +116,7 @@ investigated as (
         claims._changed_at,
         false as _is_deleted,
         '{{ invocation_id }}' as _invocation_id,
-        (select reference._reference_fingerprint from reference) as _reference_fingerprint
+        {{ fingerprint }} as _reference_fingerprint
     from claims
     inner join policies
         on claims.policy_key = policies.policy_key
