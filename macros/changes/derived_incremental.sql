@@ -103,3 +103,23 @@
     from {{ keys }}
     where {{ keys }}.{{ key }} not in (select {{ rows }}.{{ key }} from {{ rows }})
 {%- endmacro %}
+
+
+{#- The end of a model of the chain, after the CTE `rows` of the recomputed rows: a `final` CTE
+    with them and, in an incremental run, the tombstones of the keys in `keys` that `rows`
+    no longer has; then the select of incremental_rows. -#}
+{% macro rows_and_tombstones(rows, key, keys='changed_claims') -%}
+final as (
+
+    select * from {{ rows }}
+    {%- if is_incremental() %}
+
+    union all
+
+    {{ key_tombstones(keys, rows, key) }}
+    {%- endif %}
+
+)
+
+{{ incremental_rows('final', key) }}
+{%- endmacro %}

@@ -181,16 +181,4 @@ evaluated as (
 
 ),
 
-final as (
-
-    select * from evaluated
-    {%- if is_incremental() %}
-
-    union all
-
-    {{ key_tombstones('changed_claims', 'evaluated', 'claim_no') }}
-    {%- endif %}
-
-)
-
-{{ incremental_rows('final', 'claim_no') }}
+{{ rows_and_tombstones('evaluated', 'claim_no') }}

@@ -118,16 +118,4 @@ summarised as (
 
 ),
 
-final as (
-
-    select * from summarised
-    {%- if is_incremental() %}
-
-    union all
-
-    {{ key_tombstones('changed_claims', 'summarised', 'claim_no') }}
-    {%- endif %}
-
-)
-
-{{ incremental_rows('final', 'claim_no') }}
+{{ rows_and_tombstones('summarised', 'claim_no') }}

@@ -129,16 +129,4 @@ investigated as (
 
 ),
 
-final as (
-
-    select * from investigated
-    {%- if is_incremental() %}
-
-    union all
-
-    {{ key_tombstones('changed_claims', 'investigated', 'claim_no') }}
-    {%- endif %}
-
-)
-
-{{ incremental_rows('final', 'claim_no') }}
+{{ rows_and_tombstones('investigated', 'claim_no') }}
