@@ -2,10 +2,10 @@
     every run, and the loader after it, finds them. Nothing in them is derived: the change logs
     are the raw history of what arrived, the ledger says which landing files were ingested. -#}
 
-{#- on-run-start: the landing ledger, rows the loader rejected, the incremental audit, the
-    customers whose fact rows an incremental run replaced (macros/changes/replaced_customers.sql),
-    and the delta builds that succeeded (what they had seen, so a build with nothing new can be
-    skipped). -#}
+{#- on-run-start: the landing ledger, rows the loader rejected, the incremental audit, and the
+    delta builds that succeeded (what they had seen, so a build with nothing new can be skipped).
+    It also drops landing.replaced_customers, a log earlier versions kept for an incremental spend
+    aggregate. -#}
 {% macro create_landing_tables() %}
     {%- set statements = [
         "create schema if not exists landing",
@@ -40,12 +40,6 @@
             rows_deleted " ~ dbt.type_bigint() ~ ",
             recorded_at " ~ dbt.type_timestamp() ~ "
         )",
-        "create table if not exists landing.replaced_customers (
-            model_name " ~ dbt.type_string() ~ ",
-            customer_key " ~ dbt.type_bigint() ~ ",
-            _changed_at " ~ dbt.type_timestamp() ~ ",
-            _invocation_id " ~ dbt.type_string() ~ "
-        )",
         "create table if not exists landing.delta_builds (
             invocation_id " ~ dbt.type_string() ~ ",
             project_fingerprint " ~ dbt.type_string() ~ ",
@@ -53,6 +47,7 @@
             changes_loaded_through " ~ dbt.type_timestamp() ~ ",
             finished_at " ~ dbt.type_timestamp() ~ "
         )",
+        "drop table if exists landing.replaced_customers",
     ] -%}
     {%- if execute -%}
         {%- for statement in statements -%}

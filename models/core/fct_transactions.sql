@@ -4,7 +4,6 @@
     partition_by=incremental_partition_by(),
     unique_key='transaction_id',
     on_schema_change='fail',
-    pre_hook="{{ log_replaced_customers('transaction_id', ref('stg_core_banking__transactions')) }}",
     post_hook=["{{ record_incremental_changes() }}", "{{ remove_tombstones() }}"],
 ) }}
 
