@@ -147,7 +147,7 @@ def test_incremental_builds_equal_a_full_refresh(
     _build(warehouse, target_path, "--full-refresh")
 
     marts, incremental = _tables(target_path / "manifest.json")
-    assert len(marts) >= 10 and len(incremental) == 13
+    assert len(marts) >= 10 and len(incremental) == 22
     diffs = compare_tables(
         incremental_result, warehouse, marts + incremental, ignore_columns=("_invocation_id",)
     )
@@ -197,6 +197,59 @@ def test_deletes_updates_and_late_events_apply_by_sequence(
     assert {k: float(v) for k, v in amounts.items()} == {9000002: 222.22, 42: 42.0}
     assert rejected == [("43", "unknown operation x (expected c, u or d)")]
     assert runs == (1, 1, 1)
+
+
+def test_the_latest_changes_table_ranks_only_what_each_run_loaded(
+    built: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The table of latest changes behind a change log's staging view: a run re-ranks only the
+    keys with a change loaded since its last run, against their stored latest change. A late
+    event that loses keeps the stored winner; a delete stays in the table (it hides the
+    key's initial-load row) and removes the fact."""
+    initial, warehouse, target_path = built
+    shutil.copy(initial, warehouse)
+    landing = tmp_path / "landing" / "core_banking" / "transactions"
+    landing.mkdir(parents=True)
+
+    def deliver(name: str, *records: dict) -> None:
+        (landing / name).write_text("".join(json.dumps(r) + "\n" for r in records))
+        load(warehouse, tmp_path / "landing", progress=lambda _: None)
+        _build(warehouse, target_path, *DELTA_PATH)
+
+    deliver(
+        "batch-00001.jsonl",
+        {**TRANSACTION, "transaction_id": "7", "amount": "70.00", "_op": "u", "_seq": 20},
+        {**TRANSACTION, "transaction_id": "8", "amount": "80.00", "_op": "u", "_seq": 20},
+        {**TRANSACTION, "transaction_id": "9", "amount": "90.00", "_op": "u", "_seq": 20},
+    )
+    deliver(
+        "batch-00002.jsonl",
+        # late: a lower sequence than the update already applied
+        {**TRANSACTION, "transaction_id": "8", "amount": "8.00", "_op": "u", "_seq": 5},
+        {**TRANSACTION, "transaction_id": "9", "amount": "9.00", "_op": "d", "_seq": 30},
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        latest = {
+            key: (float(amount), op, deleted, invocation)
+            for key, amount, op, deleted, invocation in con.execute(
+                "select transaction_id, amount, _change_op, _is_deleted, _invocation_id "
+                "from staging.base_core_banking__transactions_latest_changes"
+            ).fetchall()
+        }
+        facts = dict(
+            con.execute(
+                "select transaction_id, amount from core.fct_transactions "
+                "where transaction_id in (7, 8, 9)"
+            ).fetchall()
+        )
+    assert {key: row[:3] for key, row in latest.items()} == {
+        7: (70.0, "u", False),
+        8: (80.0, "u", False),
+        9: (9.0, "d", True),
+    }
+    # key 7 had nothing new in the second run: its row is the first run's
+    assert latest[8][3] == latest[9][3] != latest[7][3]
+    assert {k: float(v) for k, v in facts.items()} == {7: 70.0, 8: 80.0}
 
 
 SPEND = (

@@ -50,17 +50,18 @@
     delete the key's old row and which the post-hook remove_tombstones then deletes; a full
     build has no old rows, and deleting rows from a table created in the same transaction
     makes DuckDB rewrite the whole table when it commits (7 s of 8 for 10 million
-    transactions). -#}
-{% macro incremental_rows(cte, key) -%}
+    transactions). With keep_tombstones (the tables of latest changes, where a delete is a
+    row that hides the key's initial-load row) deleted keys stay in every build. -#}
+{% macro incremental_rows(cte, key, keep_tombstones=false) -%}
 select
     *
     {%- if rewrites_key_buckets() %},
     {{ key_bucket(key) }} as _key_bucket
     {%- endif %}
 from {{ cte }}
-    {%- if not is_incremental() %}
+    {%- if not is_incremental() and not keep_tombstones %}
 where not coalesce(_is_deleted, false)
-    {%- elif rewrites_key_buckets() %}
+    {%- elif is_incremental() and rewrites_key_buckets() %}
 
 union all
 

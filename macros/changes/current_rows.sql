@@ -4,52 +4,148 @@
     change is a delete is kept as a tombstone (_is_deleted) so incremental models can remove
     it; every other consumer filters tombstones out.
 
-    Only keys that appear in the change log are ranked: the initial-load rows of every other
-    key pass straight through (their keys are unique, which the staging tests check). At
-    scale 100 this reads the 10M transactions in 0.6 s instead of 2.8 s for ranking them all,
-    and an incremental model's filter on _changed_at keeps only the ranked part.
+    The latest change of every key the change log has is kept by an incremental model,
+    base_<source>__<table>_latest_changes (latest_changes below), so that a delta ranks only the
+    changes loaded since the last run, not every change ever loaded. The initial-load rows of
+    every other key pass straight through (their keys are unique, which the staging tests
+    check): at scale 100 this reads the 10M transactions in 0.6 s instead of 2.8 s for ranking
+    them all. An incremental model's filter on _changed_at reaches the table of latest changes
+    and keeps only what changed since its own last run.
 
     Columns added to the raw table's: _change_op (r for the initial load, else c/u/d),
     _changed_at (when the winning change was loaded; 1900-01-01 for the initial load),
-    _is_deleted, and the bookkeeping _change_seq, _batch_id, _change_line, _change_rank. -#}
+    _is_deleted, and the bookkeeping _change_seq, _batch_id, _change_line. The view still
+    names the change log in its lineage (change_log), so that it is built and tested with
+    the changes (selector tag:change_log+). -#}
 {% macro current_rows(source_name, table_name, key) -%}
     {%- set initial = source(source_name, table_name) -%}
     {%- set changes = change_log(source_name, table_name) -%}
+    {%- set latest = none if model.resource_type == 'unit_test'
+        else ref(latest_changes_model(source_name, table_name)) -%}
     {{ initial_rows(initial) }},
-        false as _is_deleted,
-        cast(1 as {{ dbt.type_bigint() }}) as _change_rank
+        false as _is_deleted
     from {{ initial }} as initial_load
     {%- if changes is not none %}
-    where {{ has_changes('initial_load', key, changes, negate=true) }}
+    where {{ has_changes('initial_load', key, latest, negate=true) }}
 
     union all
 
-    select *
-    from (
-        select
-            *,
-            _change_op = 'd' as _is_deleted,
-            row_number() over (
-                partition by {{ key }}
-                order by
-                    _change_seq desc,
-                    case _change_op when 'd' then 3 when 'u' then 2 when 'c' then 1 else 0 end desc,
-                    _changed_at desc,
-                    _batch_id desc,
-                    _change_line desc
-            ) as _change_rank
-        from (
-            {{ initial_rows(initial) }}
-            from {{ initial }} as initial_load
-            where {{ has_changes('initial_load', key, changes) }}
-
-            union all
-
-            {{ change_rows(initial, changes) }}
-        ) as changed_keys
-    ) as ranked
-    where _change_rank = 1
+    select
+        {%- for column in change_columns(initial) %}
+        {{ column }},
+        {%- endfor %}
+        _is_deleted
+    from {{ latest }}
     {%- endif %}
+{%- endmacro %}
+
+
+{#- The name of the model that keeps the latest change of every key of a change log. -#}
+{% macro latest_changes_model(source_name, table_name) -%}
+    {{- return('base_' ~ source_name ~ '__' ~ table_name ~ '_latest_changes') -}}
+{%- endmacro %}
+
+
+{#- The body of base_<source>__<table>_latest_changes: per key of the change log, its latest
+    change in the order above, the initial-load row included in the ranking, and
+    deletes kept (a delete hides the key's initial-load row from the view). _invocation_id
+    marks the rows a run wrote, which a delta build's tests read.
+
+    An incremental run ranks the changes loaded after the newest change the table holds (less
+    var reprocess_days), together with the initial-load row and the stored latest change of
+    their keys. The ranking is a total order, so the winner of those is the winner of all
+    the key's changes. A change that loses is ranked again by the next run when it was
+    loaded after every winner; that is harmless. -#}
+{% macro latest_changes(source_name, table_name, key) -%}
+    {%- set initial = source(source_name, table_name) -%}
+    {%- set changes = change_log(source_name, table_name) -%}
+with
+    {%- if changes is none %}
+
+final as (
+
+    {{ initial_rows(initial) }},
+        false as _is_deleted,
+        '{{ invocation_id }}' as _invocation_id
+    from {{ initial }}
+    where 1 = 0
+
+)
+    {%- else %}
+
+new_changes as (
+
+    {{ change_rows(initial, changes) }}
+    where {{ changed_since_last_run('_loaded_at') }}
+
+),
+
+candidates as (
+
+    {{ initial_rows(initial) }}
+    from {{ initial }} as initial_load
+    where initial_load.{{ key }} in (select new_changes.{{ key }} from new_changes)
+
+    union all
+
+    select * from new_changes
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        {%- for column in change_columns(initial) %}
+        latest.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ this }} as latest
+    where latest.{{ key }} in (select new_changes.{{ key }} from new_changes)
+    {%- endif %}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by {{ key }}
+            order by
+                _change_seq desc,
+                case _change_op when 'd' then 3 when 'u' then 2 when 'c' then 1 else 0 end desc,
+                _changed_at desc,
+                _batch_id desc,
+                _change_line desc
+        ) as _change_rank
+    from candidates
+
+),
+
+final as (
+
+    select
+        {%- for column in change_columns(initial) %}
+        {{ column }},
+        {%- endfor %}
+        _change_op = 'd' as _is_deleted,
+        '{{ invocation_id }}' as _invocation_id
+    from ranked
+    where _change_rank = 1
+
+)
+    {%- endif %}
+
+{{ incremental_rows('final', key, keep_tombstones=true) }}
+{%- endmacro %}
+
+
+{#- The columns of a raw table's rows as changes: the raw table's, then _change_op,
+    _change_seq, _batch_id, _change_line, _changed_at. -#}
+{% macro change_columns(initial) -%}
+    {%- set names = [] -%}
+    {%- for column in adapter.get_columns_in_relation(initial) -%}
+        {%- do names.append(column.name) -%}
+    {%- endfor -%}
+    {%- do return(names + ['_change_op', '_change_seq', '_batch_id', '_change_line', '_changed_at']) -%}
 {%- endmacro %}
 
 

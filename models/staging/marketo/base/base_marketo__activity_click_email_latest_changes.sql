@@ -1,0 +1,12 @@
+{#- The latest change of every click in the change log, kept incrementally for
+    stg_marketo__email_clicks (macros/changes/current_rows.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=incremental_strategy(),
+    partition_by=incremental_partition_by(),
+    unique_key='id',
+    on_schema_change='fail',
+) }}
+
+-- depends_on: {{ ref('raw_marketo', 'activity_click_email') }}
+{{ latest_changes('marketo', 'activity_click_email', key='id') }}
