@@ -59,6 +59,7 @@
 {% macro latest_changes(source_name, table_name, key) -%}
     {%- set initial = source(source_name, table_name) -%}
     {%- set changes = change_log(source_name, table_name) -%}
+    {%- set columns = change_columns(initial) -%}
 with
     {%- if changes is none %}
 
@@ -84,7 +85,7 @@ candidates as (
 
     {{ initial_rows(initial) }}
     from {{ initial }} as initial_load
-    where initial_load.{{ key }} in (select new_changes.{{ key }} from new_changes)
+    where {{ has_changes('initial_load', key, 'new_changes') }}
 
     union all
 
@@ -94,11 +95,11 @@ candidates as (
     union all
 
     select
-        {%- for column in change_columns(initial) %}
+        {%- for column in columns %}
         latest.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ this }} as latest
-    where latest.{{ key }} in (select new_changes.{{ key }} from new_changes)
+    where {{ has_changes('latest', key, 'new_changes') }}
     {%- endif %}
 
 ),
@@ -123,7 +124,7 @@ ranked as (
 final as (
 
     select
-        {%- for column in change_columns(initial) %}
+        {%- for column in columns %}
         {{ column }},
         {%- endfor %}
         _change_op = 'd' as _is_deleted,
@@ -149,8 +150,8 @@ final as (
 {%- endmacro %}
 
 
-{#- Whether the key of a row of the initial load (alias) has changes in the change log: a
-    semi-join (anti-join with negate). Portable: [not] exists. -#}
+{#- Whether the key of a row (alias) has changes in `changes` (a change log, the table of latest
+    changes, or a CTE of changes): a semi-join (anti-join with negate). Portable: [not] exists. -#}
 {% macro has_changes(alias, key, changes, negate=false) -%}
     {{ return(adapter.dispatch('has_changes', 'fsi_analytics')(alias, key, changes, negate)) }}
 {%- endmacro %}
