@@ -1,18 +1,22 @@
 """Initial load from extract files (`fsi load --initial DIR`): the large-data alternative to
 `dbt seed` for the raw tables.
 
-``DIR/<source>/<table>.parquet`` (what `fsi generate --scale N` writes) replaces
-``raw_<source>.<table>`` in one transaction: either every table is replaced or none is.
+``DIR/<source>/<table>.parquet`` (what `fsi generate --scale N` writes above scale 1) or
+``DIR/<source>/<table>.csv`` (what it writes at scale 1, the seed world; read with the column
+types the raw seeds declare) replaces ``raw_<source>.<table>`` in one transaction: either every
+table is replaced or none is.
 Build on it with `fsi build --keep-raw`, which leaves the raw tables as loaded instead of
 reseeding them from seeds/raw.
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
 
+from orchestration.datagen.scale import seed_column_types, sql_string, typed_csv_sql
 from orchestration.paths import SEEDS_RAW_DIR
 
 
@@ -25,21 +29,45 @@ def raw_tables(seeds_dir: Path = SEEDS_RAW_DIR) -> set[tuple[str, str]]:
     return {(path.parent.name, path.stem) for path in seeds_dir.glob("*/*.csv")}
 
 
-def load_extracts(warehouse: Path, directory: Path) -> dict[str, int]:
-    """Replace the raw tables with the extract files; returns rows per ``raw_<source>.<table>``."""
-    files = sorted(directory.glob("*/*.parquet"))
+def extract_files(directory: Path, seeds_dir: Path = SEEDS_RAW_DIR) -> list[Path]:
+    """The extract files of ``directory``, checked against the raw tables: one file per table,
+    parquet or CSV, and a CSV with exactly the columns its seed declares."""
+    files = sorted([*directory.glob("*/*.parquet"), *directory.glob("*/*.csv")])
     if not files:
         raise ExtractError(
-            f"no extract files (<source>/<table>.parquet) in {directory}; "
+            f"no extract files (<source>/<table>.parquet or .csv) in {directory}; "
             "write some with `fsi generate --scale N --out DIR`"
         )
-    known = raw_tables()
+    known = raw_tables(seeds_dir)
     unknown = [f"{f.parent.name}/{f.name}" for f in files if (f.parent.name, f.stem) not in known]
     if unknown:
         raise ExtractError(
             f"{', '.join(unknown)} in {directory} match no raw table "
             f"(known: {', '.join(sorted(f'{s}/{t}' for s, t in known))})"
         )
+    tables = [(f.parent.name, f.stem) for f in files]
+    twice = sorted({f"{s}/{t}" for s, t in tables if tables.count((s, t)) > 1})
+    if twice:
+        raise ExtractError(f"{', '.join(twice)} in {directory} both as parquet and as CSV")
+    types = seed_column_types(seeds_dir)
+    for path in files:
+        if path.suffix != ".csv":
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        declared = list(types[path.parent.name][path.stem])
+        if sorted(header) != sorted(declared):
+            raise ExtractError(
+                f"{path.parent.name}/{path.name} has the columns {', '.join(header) or 'none'}; "
+                f"its raw table has {', '.join(declared)}"
+            )
+    return files
+
+
+def load_extracts(warehouse: Path, directory: Path) -> dict[str, int]:
+    """Replace the raw tables with the extract files; returns rows per ``raw_<source>.<table>``."""
+    files = extract_files(directory)
+    types = seed_column_types(SEEDS_RAW_DIR)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     con = duckdb.connect(str(warehouse))
@@ -48,10 +76,11 @@ def load_extracts(warehouse: Path, directory: Path) -> dict[str, int]:
         for path in files:
             relation = f"raw_{path.parent.name}.{path.stem}"
             con.execute(f"create schema if not exists raw_{path.parent.name}")
-            source_file = path.as_posix().replace("'", "''")
-            con.execute(
-                f"create or replace table {relation} as select * from read_parquet('{source_file}')"
-            )
+            if path.suffix == ".csv":
+                select = typed_csv_sql(path, types[path.parent.name][path.stem])
+            else:
+                select = f"select * from read_parquet({sql_string(path.as_posix())})"
+            con.execute(f"create or replace table {relation} as {select}")
             rows[relation] = con.execute(f"select count(*) from {relation}").fetchone()[0]
         con.execute("commit")
     except duckdb.Error as error:

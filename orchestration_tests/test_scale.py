@@ -142,7 +142,9 @@ def test_emails_still_match_across_sources_only_after_normalising(loaded: Path) 
 
 def test_loading_extracts_is_all_or_nothing_with_clear_errors(tmp_path: Path, extract: Path):
     warehouse = tmp_path / "analytics.duckdb"
-    with pytest.raises(ExtractError, match="no extract files"):
+    with pytest.raises(
+        ExtractError, match=r"no extract files \(<source>/<table>\.parquet or \.csv\)"
+    ):
         load_extracts(warehouse, tmp_path / "empty")
     stray = tmp_path / "stray"
     (stray / "core_banking").mkdir(parents=True)
@@ -159,6 +161,51 @@ def test_loading_extracts_is_all_or_nothing_with_clear_errors(tmp_path: Path, ex
     with pytest.raises(ExtractError, match="nothing was changed"):
         load_extracts(warehouse, broken)
     assert _query(warehouse, "select count(*) from duckdb_tables()") == [(0,)]
+
+
+def test_the_scale_1_csv_extract_loads_as_the_seeds_with_their_types(tmp_path: Path) -> None:
+    """`fsi generate --scale 1` writes the seed world as CSV; `fsi load --initial` takes it,
+    typed as the seeds declare, so the bench runs at scale 1 too."""
+    out = tmp_path / "scale1"
+    datagen.generate(1, 42, out, REFERENCE_DIR, SEEDS_RAW_DIR)
+    assert not list(out.glob("*/*.parquet"))
+    warehouse = tmp_path / "analytics.duckdb"
+    rows = load_extracts(warehouse, out)
+    assert len(rows) == len(list(SEEDS_RAW_DIR.glob("*/*.csv")))
+    seed = _seed_rows("core_banking", "transactions")
+    assert rows["raw_core_banking.transactions"] == len(seed)
+    first = seed[0]
+    loaded_row = _query(
+        warehouse,
+        "select cast(amount as varchar), typeof(amount), typeof(transaction_id), "
+        "typeof(transaction_at) from raw_core_banking.transactions "
+        f"where transaction_id = {int(first['transaction_id'])}",
+    )
+    assert loaded_row == [(first["amount"], "DECIMAL(18,2)", "BIGINT", "TIMESTAMP")]
+
+
+def test_a_csv_extract_with_other_columns_or_a_table_twice_is_refused(
+    tmp_path: Path, extract: Path
+) -> None:
+    warehouse = tmp_path / "analytics.duckdb"
+    odd = tmp_path / "odd"
+    (odd / "claims").mkdir(parents=True)
+    (odd / "claims" / "premiums.csv").write_text("policy_no,premium\nP1,10\n")
+    with pytest.raises(
+        ExtractError,
+        match=r"claims/premiums\.csv has the columns policy_no, premium; its raw table has "
+        r"policy_no, premium_month, earned_premium",
+    ):
+        load_extracts(warehouse, odd)
+    twice = tmp_path / "twice"
+    (twice / "claims").mkdir(parents=True)
+    (twice / "claims" / "premiums.parquet").write_bytes(
+        (extract / "claims" / "premiums.parquet").read_bytes()
+    )
+    (twice / "claims" / "premiums.csv").write_text("x\n")
+    with pytest.raises(ExtractError, match=r"claims/premiums in .* both as parquet and as CSV"):
+        load_extracts(warehouse, twice)
+    assert not warehouse.exists()
 
 
 def test_a_proportional_batch_loads_cleanly_and_respects_the_feed_rules(

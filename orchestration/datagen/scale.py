@@ -114,7 +114,7 @@ def generate_at_scale(
         offset = _int_offset(base_dir)
         con = duckdb.connect()
         try:
-            for source, tables in sorted(_column_types(seed_types_dir).items()):
+            for source, tables in sorted(seed_column_types(seed_types_dir).items()):
                 (out_dir / source).mkdir(parents=True, exist_ok=True)
                 for table, types in tables.items():
                     path = out_dir / source / f"{table}.parquet"
@@ -133,7 +133,7 @@ def _write_base_world(seed: int, base_dir: Path, reference_dir: Path) -> None:
     generate(1, seed, base_dir, reference_dir)
 
 
-def _column_types(seed_types_dir: Path) -> dict[str, dict[str, dict[str, str]]]:
+def seed_column_types(seed_types_dir: Path) -> dict[str, dict[str, dict[str, str]]]:
     """The column types each raw seed declares, in file order: source -> table -> column."""
     types: dict[str, dict[str, dict[str, str]]] = {}
     for spec in sorted(seed_types_dir.glob("*/_*__seeds.yml")):
@@ -184,14 +184,24 @@ def _replicate_sql(
         columns.append(f"{expression} as {column}")
     count = 1 if (source, table) in NOT_REPLICATED else replicas
     clones = CLAIM_CLONES if (source, table) == ("claims", "claims") else 1
-    casts = ", ".join(
-        f"cast({c} as {'varchar' if t == 'string' else t}) as {c}" for c, t in types.items()
-    )
-    csv_path = base_dir / source / f"{table}.csv"
     return (
         f"select {', '.join(columns)}"
-        f" from (select {casts} from read_csv('{csv_path}', header = true, all_varchar = true))"
+        f" from ({typed_csv_sql(base_dir / source / f'{table}.csv', types)})"
         f" cross join (select range as replica from range({count})) as r"
         f" cross join (select range as clone from range({clones})) as c"
         " order by r.replica, c.clone"
     )
+
+
+def typed_csv_sql(csv_path: Path, types: dict[str, str]) -> str:
+    """A select of the CSV file's columns, each cast to the type the seed declares for it."""
+    casts = ", ".join(
+        f"cast({c} as {'varchar' if t == 'string' else t}) as {c}" for c, t in types.items()
+    )
+    source = f"read_csv({sql_string(csv_path.as_posix())}, header = true, all_varchar = true)"
+    return f"select {casts} from {source}"
+
+
+def sql_string(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
