@@ -1,10 +1,10 @@
 """Skipping a delta build that has nothing to do.
 
 The delta path (`fsi build --delta`, Dagster's `delta_load`) builds what the change logs feed.
-After it succeeds, ``landing.delta_builds`` records how many changes it had seen, up to which
-load time, and a fingerprint of the project's SQL and settings. The next delta build is
-skipped when both are still the same: no change arrived and no model changed, so dbt would
-rebuild the same tables and rerun the same tests on them.
+After it succeeds, ``landing.delta_builds`` records how many changes it had seen (records the
+loader rejected included), up to which load time, and a fingerprint of the project's SQL and
+settings. The next delta build is skipped when both are still the same: no change arrived and
+no model changed, so dbt would rebuild the same tables and rerun the same tests on them.
 """
 
 from __future__ import annotations
@@ -44,21 +44,28 @@ def project_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
 
 
 def changes_seen(warehouse: Path) -> ChangesSeen | None:
-    """How many changes the change logs hold and the latest load time (None: no warehouse)."""
+    """How many changes the change logs hold and the latest load time (None: no warehouse),
+    counting the records the loader rejected: a batch whose every record was rejected
+    changes nothing else, and the quarantine must still show it."""
     if not warehouse.exists():
         return None
     with duckdb.connect(str(warehouse), read_only=True) as con:
+
+        def exists(schema: str, table: str) -> bool:
+            return con.execute(
+                "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                [schema, table],
+            ).fetchone()[0]
+
         parts = []
         for log in change_logs():
-            found = con.execute(
-                "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                [log.schema, log.name],
-            ).fetchone()[0]
-            if not found:
+            if not exists(log.schema, log.name):
                 return None
             parts.append(
                 f"select count(*) as n, max(_loaded_at) as last_loaded from {log.qualified_name}"
             )
+        if exists("landing", "rejected_records"):
+            parts.append("select count(*), max(rejected_at) from landing.rejected_records")
         loaded, through = con.execute(
             f"select sum(n), max(last_loaded) from ({' union all '.join(parts)})"
         ).fetchone()

@@ -213,6 +213,33 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
     ]
     assert messages and "no change loaded and no model changed" in messages[0]
 
+    # a batch whose every record is rejected still reaches the quarantine in the next delta
+    import json
+
+    folder = landing / "core_banking" / "transactions"
+    record = {
+        "transaction_id": "77",
+        "account_id": "500001",
+        "amount": "7.00",
+        "direction": "debit",
+        "merchant_category": "groceries",
+        "channel": "mobile",
+        "transaction_at": "2026-10-30 10:00:00",
+        "_op": "x",
+        "_seq": 99,
+    }
+    (folder / "batch-00900.jsonl").write_text(json.dumps(record) + "\n")
+    rejected = defs.resolve_job_def("delta_load").execute_in_process(instance=instance)
+    assert rejected.success
+    rebuilt = {m.asset_key for m in rejected.get_asset_materialization_events()}
+    assert dg.AssetKey(["quarantine", "quarantined_records"]) in rebuilt
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        quarantined = con.execute(
+            "select source_table, batch_id, reason from quarantine.quarantined_records "
+            "where record_key = '77'"
+        ).fetchall()
+    assert quarantined == [("transactions", 900, "unknown operation x (expected c, u or d)")]
+
 
 def test_a_process_with_the_definitions_leaves_nothing_for_the_last_collection() -> None:
     """At exit, the heap is frozen before Python's last collection would walk it. The probe's

@@ -298,6 +298,17 @@ def test_a_delta_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> N
             "insert into raw_claims.claims__changes values (2, timestamp '2026-11-20 09:00:00')"
         )
     assert up_to_date(warehouse, changes_seen(warehouse), fingerprint) is None, "a late change"
+    record_delta_build(warehouse, "run-2", changes_seen(warehouse), fingerprint)
+    with duckdb.connect(str(warehouse)) as con:  # created by the first `fsi load`
+        con.execute("create table landing.rejected_records (k int, rejected_at timestamp)")
+    assert up_to_date(warehouse, changes_seen(warehouse), fingerprint) == "run-2"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into landing.rejected_records values (3, timestamp '2026-11-20 11:00:00')"
+        )
+    seen = changes_seen(warehouse)
+    assert (seen.loaded, str(seen.loaded_through)) == (3, "2026-11-20 11:00:00")
+    assert up_to_date(warehouse, seen, fingerprint) is None, "a batch rejected whole"
 
 
 def test_the_dagster_phase_reads_the_latest_dbt_run_of_dagster(tmp_path: Path) -> None:
