@@ -124,7 +124,8 @@ def _build(args: argparse.Namespace) -> int:
         if delta.nothing_to_build:
             print(f"{delta.nothing_to_build} (a full build is `fsi build`)")
             return 0
-        command += ["--select", DELTA_SELECTION]
+        print(delta.scope, flush=True)
+        command += ["--select", *delta.select]
     code = run_dbt(command, target=args.target, env=delta.dbt_env if delta else None)
     if code:
         raise CliError(f"dbt build failed (exit code {code}); the failing nodes are listed above.")
@@ -246,7 +247,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--delta",
         action="store_true",
-        help=f"build only what the change logs feed ({DELTA_SELECTION}); "
+        help=f"build only what the change logs feed ({DELTA_SELECTION}), and with the project "
+        "unchanged since the last delta build only what the change logs with new rows feed; "
         "skipped when nothing was loaded and no model changed since the last delta build; "
         "tests of the incremental models and change-log staging read only the changed rows",
     )

@@ -145,6 +145,13 @@ def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, confi
     if delta and delta.nothing_to_build:
         context.log.info(delta.nothing_to_build)
         return
+    if delta:
+        context.log.info(delta.scope)
+        # the job selects the whole delta path; leave out what no changed log feeds (one
+        # value: dagster-dbt takes the single argument after --exclude, and dbt splits it)
+        excluded = delta.exclude(json.loads(dbt_project.manifest_path.read_text()))
+        if excluded:
+            args += ["--exclude", " ".join(excluded)]
     if config.full_refresh:
         args.append("--full-refresh")
     if config.reprocess_days:

@@ -70,7 +70,7 @@ def test_initial_load_from_an_empty_directory_says_what_to_do(
     monkeypatch.setenv("FSI_DUCKDB_PATH", str(tmp_path / "analytics.duckdb"))
     assert main(["load", "--initial", str(tmp_path / "nothing")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("fsi load: no extract files (<source>/<table>.parquet) in")
+    assert err.startswith("fsi load: no extract files (<source>/<table>.parquet or .csv) in")
     assert "fsi generate --scale N --out DIR" in err
 
 

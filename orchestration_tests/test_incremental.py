@@ -4,6 +4,7 @@ every incremental model equals a full refresh over the same data, row for row.""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -519,3 +520,107 @@ def test_every_build_tests_a_change_key_of_the_initial_load_once(
     # the view's other tests read all of it
     staging_tests = [name for name in compiled if "stg_core_banking__transactions" in name]
     assert len(staging_tests) > 1
+
+
+def test_a_delta_build_builds_only_what_the_change_logs_with_new_rows_feed(
+    built: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """`fsi build --delta` with the project unchanged since the last delta build: a batch of
+    claims alone rebuilds the claims models and what reads them, not the banking and marketing
+    ones; a batch whose every record is rejected, the quarantine alone. Every mart and
+    incremental model still equals a full refresh."""
+    from orchestration.cli import main
+    from orchestration.delta_state import excluded_from_delta
+
+    initial, warehouse, target_path = built
+    shutil.copy(initial, warehouse)
+    landing = tmp_path / "landing"
+    for name, value in {
+        "FSI_TARGET": "ci",
+        "FSI_DUCKDB_PATH": str(warehouse),
+        "DBT_TARGET_PATH": str(target_path),
+        "FSI_LANDING_DIR": str(landing),
+    }.items():
+        monkeypatch.setenv(name, value)
+    with (SEEDS_RAW_DIR / "claims" / "claims.csv").open(encoding="utf-8") as handle:
+        claim = {k: v or None for k, v in next(csv.DictReader(handle)).items()}
+
+    def delta(table: str, batch: int, *records: dict) -> tuple[str, set[str], set[str]]:
+        folder = landing / table
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = "".join(json.dumps(r) + "\n" for r in records)
+        (folder / f"batch-{batch:05d}.jsonl").write_text(lines)
+        load(warehouse, landing, progress=lambda _: None)
+        capsys.readouterr()
+        assert main(["build", "--delta"]) == 0
+        scope = next(
+            line for line in capsys.readouterr().out.splitlines() if line.startswith("delta:")
+        )
+        results = json.loads((target_path / "run_results.json").read_text())["results"]
+        ran = {r["unique_id"].split(".")[2] for r in results}
+        kinds = {r["unique_id"].split(".")[0] for r in results}
+        models = {r["unique_id"].split(".")[2] for r in results if r["unique_id"][:6] == "model."}
+        assert "test" in kinds
+        return scope, models, ran
+
+    transaction = {**TRANSACTION, "transaction_id": "9000001", "amount": "5.00"}
+    scope, everything, _ = delta(
+        "core_banking/transactions", 1, {**transaction, "_op": "u", "_seq": 40}
+    )
+    assert scope == "delta: building everything the change logs feed (tag:change_log+)"
+    assert {"fct_transactions", "fct_email_sends", "claims_investigation"} <= everything
+
+    scope, claims_only, ran = delta(
+        "claims/claims", 2, {**claim, "adjustment_expenses": "600.00", "_op": "u", "_seq": 41}
+    )
+    assert scope == (
+        "delta: new rows in claims.claims__changes only since the last delta build; "
+        "building what they feed"
+    )
+    assert claims_only == {
+        "base_claims__claims_latest_changes",
+        "stg_claims__claims",
+        "fct_claims",
+        "int_claims_telematics_summarised",
+        "int_claims_rules_evaluated",
+        "claims_investigation",
+        "incident_severity_summary",
+        "loss_summary",
+        "loss_triangle",
+        "quarantined_records",
+        "data_quality_counts",
+    }
+    assert "primary_key_fct_claims_claim_no" in ran
+    assert not [node for node in ran if "transactions" in node or "email" in node]
+
+    scope, quarantine_only, _ = delta(
+        "core_banking/transactions", 3, {**transaction, "_op": "x", "_seq": 42}
+    )
+    assert scope.startswith("delta: new rows in landing.rejected_records only")
+    assert quarantine_only == {
+        "stg_landing__rejected_records",
+        "quarantined_records",
+        "data_quality_counts",
+    }
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expenses = con.execute(
+            "select adjustment_expenses from core.fct_claims where claim_no = ?",
+            [claim["claim_no"]],
+        ).fetchone()
+        rejected = con.execute(
+            "select count(*) from quarantine.quarantined_records where batch_id = 3"
+        ).fetchone()
+    assert (float(expenses[0]), rejected[0]) == (600.0, 1)
+    # what Dagster's delta_load job, which selects the whole path, leaves out: the same
+    manifest = json.loads((target_path / "manifest.json").read_text())
+    assert everything - set(excluded_from_delta(manifest, ["claims.claims__changes"])) == (
+        claims_only
+    )
+    incremental_result = _copy(warehouse, tmp_path / "incremental")
+    _build(warehouse, target_path, "--full-refresh")
+    marts, incremental = _tables(target_path / "manifest.json")
+    diffs = compare_tables(
+        incremental_result, warehouse, marts + incremental, ignore_columns=("_invocation_id",)
+    )
+    assert [d for d in diffs if not d.equal] == []

@@ -25,6 +25,7 @@ from orchestration.bench import (
 from orchestration.datagen.scale import CLAIM_CLONES, replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
 from orchestration.delta_state import (
+    changed_logs,
     changes_seen,
     project_fingerprint,
     record_delta_build,
@@ -298,7 +299,12 @@ def test_a_delta_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> N
             "insert into raw_claims.claims__changes values (2, timestamp '2026-11-20 09:00:00')"
         )
     assert up_to_date(warehouse, changes_seen(warehouse), fingerprint) is None, "a late change"
+    assert changed_logs(warehouse, changes_seen(warehouse), fingerprint) == [
+        "claims.claims__changes"
+    ]
+    assert changed_logs(warehouse, changes_seen(warehouse), "another project") is None
     record_delta_build(warehouse, "run-2", changes_seen(warehouse), fingerprint)
+    assert changed_logs(warehouse, changes_seen(warehouse), fingerprint) == []
     with duckdb.connect(str(warehouse)) as con:  # created by the first `fsi load`
         con.execute("create table landing.rejected_records (k int, rejected_at timestamp)")
     assert up_to_date(warehouse, changes_seen(warehouse), fingerprint) == "run-2"
@@ -309,6 +315,14 @@ def test_a_delta_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> N
     seen = changes_seen(warehouse)
     assert (seen.loaded, str(seen.loaded_through)) == (3, "2026-11-20 11:00:00")
     assert up_to_date(warehouse, seen, fingerprint) is None, "a batch rejected whole"
+    assert changed_logs(warehouse, seen, fingerprint) == ["landing.rejected_records"]
+    with duckdb.connect(str(warehouse)) as con:  # the last build kept no per-log figures
+        con.execute(
+            "insert into landing.delta_builds (invocation_id, project_fingerprint, finished_at) "
+            "values ('run-old', ?, timestamp '2100-01-01')",
+            [fingerprint],
+        )
+    assert changed_logs(warehouse, seen, fingerprint) is None
 
 
 def test_the_dagster_phase_reads_the_latest_dbt_run_of_dagster(tmp_path: Path) -> None:

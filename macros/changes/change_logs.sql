@@ -3,7 +3,9 @@
     are the raw history of what arrived, the ledger says which landing files were ingested. -#}
 
 {#- on-run-start: the landing ledger, rows the loader rejected, the incremental audit, and the
-    delta builds that succeeded (what they had seen, so a build with nothing new can be skipped).
+    delta builds that succeeded (what they had seen, in all and per change log as JSON, so a
+    build with nothing new can be skipped and one with new rows in a few logs builds what they
+    feed; orchestration/delta_state.py).
     It also drops landing.replaced_customers, a log earlier versions kept for an incremental spend
     aggregate. -#}
 {% macro create_landing_tables() %}
@@ -45,7 +47,8 @@
             project_fingerprint " ~ dbt.type_string() ~ ",
             changes_loaded " ~ dbt.type_bigint() ~ ",
             changes_loaded_through " ~ dbt.type_timestamp() ~ ",
-            finished_at " ~ dbt.type_timestamp() ~ "
+            finished_at " ~ dbt.type_timestamp() ~ ",
+            changes_by_log " ~ dbt.type_string() ~ "
         )",
         "drop table if exists landing.replaced_customers",
     ] -%}
