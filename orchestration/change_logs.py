@@ -30,6 +30,11 @@ class ChangeLog:
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
 
+    @property
+    def dbt_source(self) -> str:
+        """The change log as dbt names the source: ``core_banking.transactions__changes``."""
+        return f"{self.source}.{self.name}"
+
 
 def change_logs(staging_dir: Path = STAGING_DIR) -> list[ChangeLog]:
     found = []

@@ -75,8 +75,7 @@ def changes_seen(warehouse: Path) -> ChangesSeen | None:
             if not exists(log.schema, log.name):
                 return None
             parts.append(
-                f"select '{log.source}.{log.name}', count(*), max(_loaded_at) "
-                f"from {log.qualified_name}"
+                f"select '{log.dbt_source}', count(*), max(_loaded_at) from {log.qualified_name}"
             )
         if exists("landing", "rejected_records"):
             parts.append(
@@ -185,7 +184,10 @@ def excluded_from_delta(manifest: dict, logs: list[str] | None) -> list[str]:
                     queue.append(child)
         return seen
 
-    path = downstream([sources[f"{log.source}.{log.name}"] for log in change_logs()])
+    every_log = [log.dbt_source for log in change_logs()]
+    if not set(every_log + logs) <= set(sources):
+        return []  # a manifest from before a change log existed: build the whole path
+    path = downstream([sources[log] for log in every_log])
     fed = downstream([sources[log] for log in logs])
     return sorted(
         manifest["nodes"][unique_id]["name"]
@@ -214,7 +216,7 @@ class DeltaBuild:
         if reprocess_days:
             return cls(warehouse, seen, fingerprint, None, reprocessing=True)
         logs = changed_logs(warehouse, seen, fingerprint)
-        if logs is not None and {f"{log.source}.{log.name}" for log in change_logs()} <= set(logs):
+        if logs is not None and {log.dbt_source for log in change_logs()} <= set(logs):
             logs = None  # every change log changed: the whole path
         last = up_to_date(warehouse, seen, fingerprint)
         return cls(warehouse, seen, fingerprint, last, logs=logs)

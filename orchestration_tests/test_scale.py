@@ -27,6 +27,7 @@ from orchestration.datagen.scale_delta import write_proportional_batch
 from orchestration.delta_state import (
     changed_logs,
     changes_seen,
+    excluded_from_delta,
     project_fingerprint,
     record_delta_build,
     up_to_date,
@@ -323,6 +324,47 @@ def test_a_delta_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> N
             [fingerprint],
         )
     assert changed_logs(warehouse, seen, fingerprint) is None
+
+
+def test_the_delta_exclusions_follow_the_manifest_or_leave_out_nothing() -> None:
+    """What Dagster's delta_load leaves out when only claims changed, on a two-log graph; a
+    manifest that lacks a change log leaves out nothing (the whole path is built)."""
+    from orchestration.change_logs import change_logs
+
+    logs = [log.dbt_source for log in change_logs()]
+    sources = {
+        f"source.p.{log}": {"source_name": log.split(".")[0], "name": log.split(".")[1]}
+        for log in logs
+    }
+    claims, transactions = (
+        "source.p.claims.claims__changes",
+        ("source.p.core_banking.transactions__changes"),
+    )
+    manifest = {
+        "sources": sources,
+        "child_map": {
+            claims: ["model.p.fct_claims", "model.p.quarantined_records"],
+            transactions: ["model.p.fct_transactions", "model.p.quarantined_records"],
+            "model.p.fct_transactions": ["model.p.customer_360", "test.p.unique_fct_transactions"],
+        },
+        "nodes": {
+            f"{kind}.p.{name}": {"name": name}
+            for kind, name in [
+                ("model", "fct_claims"),
+                ("model", "fct_transactions"),
+                ("model", "customer_360"),
+                ("model", "quarantined_records"),
+                ("test", "unique_fct_transactions"),
+            ]
+        },
+    }
+    assert excluded_from_delta(manifest, ["claims.claims__changes"]) == [
+        "customer_360",
+        "fct_transactions",
+    ]
+    assert excluded_from_delta(manifest, None) == []
+    del manifest["sources"][claims]
+    assert excluded_from_delta(manifest, ["core_banking.transactions__changes"]) == []
 
 
 def test_the_dagster_phase_reads_the_latest_dbt_run_of_dagster(tmp_path: Path) -> None:
