@@ -304,3 +304,42 @@ def test_the_bench_runs_on_spark(tmp_path: Path) -> None:
     assert result["ratios"]["dbt build / engine floor"] > 1
     table = markdown(result)
     assert "scale 2 on spark" in table and "| delta build / full build | n/a |" in table
+
+
+def test_a_csv_extract_loads_on_spark_typed_as_the_seeds_declare(tmp_path: Path) -> None:
+    """Spark's `fsi load --initial` (the bench's spark-load) takes the CSV that
+    `fsi generate --scale 1` writes, cast to the seed's column types, as DuckDB's does."""
+    _require_spark()
+    from orchestration import datagen
+    from orchestration.paths import REFERENCE_DIR, SEEDS_RAW_DIR
+
+    extract = tmp_path / "extract"
+    datagen.generate(1, 42, extract, REFERENCE_DIR, SEEDS_RAW_DIR)
+    for path in extract.glob("*/*.csv"):
+        if path.relative_to(extract).as_posix() != "claims/premiums.csv":
+            path.unlink()
+    env = {**os.environ, "FSI_TARGET": "spark", "FSI_SPARK_DIR": str(tmp_path / "spark")}
+    env["SPARK_LOCAL_IP"] = "127.0.0.1"
+    subprocess.run(
+        [sys.executable, "-m", "orchestration.bench", "spark-load", str(extract)],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+    seed_rows = (SEEDS_RAW_DIR / "claims" / "premiums.csv").read_text().strip().splitlines()[1:]
+    assert json.loads((extract / "spark-load.json").read_text()) == {
+        "raw_claims.premiums": len(seed_rows)
+    }
+    [table] = {p.parent for p in (tmp_path / "spark").rglob("premiums/*.parquet")}
+    with duckdb.connect() as con:
+        types = dict(
+            con.execute(
+                f"select column_name, column_type from (describe select * from "
+                f"read_parquet('{table}/*.parquet'))"
+            ).fetchall()
+        )
+    assert types == {
+        "policy_no": "VARCHAR",
+        "premium_month": "DATE",
+        "earned_premium": "DECIMAL(18,2)",
+    }
