@@ -14,6 +14,8 @@ each is its own), through the same commands a user runs:
                 of the warehouse as the dbt build found it
   delta         a batch changing 1 % of every change-log table: fsi load, then the delta
                 path `fsi build --delta`
+  claims delta  the same for a batch of claims alone: the delta path builds only what the
+                claims change log feeds (what most production batches look like)
   0-change      fsi load and `fsi build --delta` again with nothing new
 
 It prints a markdown table and writes ``bench/results/<date>-scale<N>.json``.
@@ -46,6 +48,8 @@ from orchestration.incremental import row_counts
 from orchestration.paths import PROFILES_DIR, PROJECT_DIR
 
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+# the one-source batch of the bench's second delta
+CLAIMS_LOG = "claims.claims__changes"
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 TARGETS = {
@@ -192,25 +196,33 @@ class Bench:
         if as_loaded:
             self.dagster_build(as_loaded)
 
-        self.say("writing a 1 % change batch")
+        self.delta("delta", None, seed=1)
+        self.delta("claims delta", [CLAIMS_LOG], seed=2)
+        self.fsi("0-change load", "load")
+        self.fsi("0-change build", "build", "--delta")
+        return self.report()
+
+    def delta(self, name: str, only: list[str] | None, seed: int) -> None:
+        """A batch changing 1 % of the change logs (``only`` these), loaded and built with
+        `fsi build --delta`: phases "<name> generate", "<name> load" and "<name> build"."""
+        self.say(f"writing a 1 % change batch ({', '.join(only) if only else 'every change log'})")
         started = time.perf_counter()
-        files = write_proportional_batch(self.warehouse, self.workdir / "landing", 0.01)
+        files = write_proportional_batch(
+            self.warehouse, self.workdir / "landing", 0.01, seed=seed, only=only
+        )
         self.phases.append(
             Phase(
-                "delta generate",
+                f"{name} generate",
                 round(time.perf_counter() - started, 2),
                 0.0,
-                "write_proportional_batch(fraction=0.01)",
+                f"write_proportional_batch(fraction=0.01, only={only})",
                 rows=sum(files.values()),
                 detail={"files": files},
             )
         )
-        self.fsi("delta load", "load")
-        delta = self.fsi("delta build", "build", "--delta")
-        delta.detail = _run_results(self.workdir / "target" / "run_results.json")
-        self.fsi("0-change load", "load")
-        self.fsi("0-change build", "build", "--delta")
-        return self.report()
+        self.fsi(f"{name} load", "load")
+        build = self.fsi(f"{name} build", "build", "--delta")
+        build.detail = _run_results(self.workdir / "target" / "run_results.json")
 
     def execute_on_spark(self) -> dict:
         """The same phases on a local Spark session, as far as they exist there: generate,
@@ -304,6 +316,7 @@ class Bench:
             ),
             "dagster / dbt build": _ratio(dagster, build),
             "delta build / full build": _ratio(delta, build),
+            "claims delta build / full build": _ratio(self.phase("claims delta build"), build),
         }
         return {
             "date": date.today().isoformat(),

@@ -451,11 +451,14 @@ def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
         "delta generate",
         "delta load",
         "delta build",
+        "claims delta generate",
+        "claims delta load",
+        "claims delta build",
         "0-change load",
         "0-change build",
     ]
     assert all(p["seconds"] > 0 for p in phases.values())
-    assert all(p["peak_rss_mib"] > 50 for n, p in phases.items() if n != "delta generate")
+    assert all(p["peak_rss_mib"] > 50 for n, p in phases.items() if not n.endswith("generate"))
     build = phases["dbt build"]
     assert build["detail"]["nodes"]["model"] == 77
     assert "unit_test" not in build["detail"]["nodes"], "production builds leave unit tests to CI"
@@ -475,6 +478,14 @@ def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
     assert not (workdir / "as-loaded").exists() and not (workdir / "warehouse-built").exists()
     # the delta changed about 1 % and the incremental build saw it; then nothing to do
     assert phases["delta build"]["detail"]["nodes"]["model"] < 77
+    # a batch of claims alone: only what the claims change log feeds
+    assert list(phases["claims delta generate"]["detail"]["files"]) == [
+        "claims/claims/batch-00002.parquet"
+    ]
+    assert phases["claims delta build"]["detail"]["nodes"]["model"] == 11
+    claims_nodes = phases["claims delta build"]["detail"]["nodes"]
+    assert 0 < claims_nodes["test"] < phases["delta build"]["detail"]["nodes"]["test"]
+    assert "claims delta build / full build" in result["ratios"]
     assert phases["0-change build"]["seconds"] < phases["delta build"]["seconds"] / 3
     table = markdown(result)
     assert "| dbt build |" in table and "| dbt build / engine floor |" in table

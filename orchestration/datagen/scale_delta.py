@@ -31,16 +31,25 @@ SHARES = {"c": 0.2, "u": 0.7, "d": 0.1}
 
 
 def write_proportional_batch(
-    warehouse: Path, landing_dir: Path, fraction: float = 0.01, seed: int = 1
+    warehouse: Path,
+    landing_dir: Path,
+    fraction: float = 0.01,
+    seed: int = 1,
+    only: list[str] | None = None,
 ) -> dict[str, int]:
-    """Write one batch changing ``fraction`` of every change-log table; returns changes per
-    file written (relative to ``landing_dir``)."""
+    """Write one batch changing ``fraction`` of every change-log table (or of the logs named in
+    ``only``, as dbt names them: ``claims.claims__changes``); returns changes per file written
+    (relative to ``landing_dir``)."""
     if not 0 < fraction <= 0.5:
         raise ValueError(f"the changed fraction must be above 0 and at most 0.5, got {fraction}")
+    logs = [log for log in change_logs() if only is None or log.dbt_source in only]
+    unknown = sorted(set(only or []) - {log.dbt_source for log in logs})
+    if unknown:
+        raise ValueError(f"no change log {', '.join(unknown)}")
     batch = next_batch(landing_dir)
     written: dict[str, int] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for log in change_logs():
+        for log in logs:
             raw = f"raw_{log.source}.{log.table}"
             columns = {row[0]: row[1] for row in con.execute(f"describe {raw}").fetchall()}
             folder = landing_dir / log.source / log.table
