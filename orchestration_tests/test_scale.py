@@ -268,6 +268,13 @@ def test_a_proportional_batch_loads_cleanly_and_respects_the_feed_rules(
     assert report.count("loaded") == 2 and report.rows_rejected == 0
     patterns = files["core_banking/customer_patterns/batch-00001.parquet"]
     assert report.rows_loaded == changed + patterns
+    # a batch of some logs only (the bench's claims delta)
+    claims = write_proportional_batch(warehouse, landing, 0.01, only=["claims.claims__changes"])
+    assert list(claims) == ["claims/claims/batch-00002.parquet"]
+    [(claim_rows,)] = _query(warehouse, "select count(*) from raw_claims.claims")
+    assert 0.008 * claim_rows < claims["claims/claims/batch-00002.parquet"] < 0.012 * claim_rows
+    with pytest.raises(ValueError, match=r"no change log claims\.nope"):
+        write_proportional_batch(warehouse, landing, 0.01, only=["claims.nope"])
 
 
 def test_a_delta_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> None:
