@@ -231,6 +231,19 @@ select *, 'd', 5, 1, 1, now() from raw_claims.claims where claim_no = '{DELETED}
 """
 
 
+SPARK_AUDIT = """
+import json
+from orchestration.spark import spark_session
+spark = spark_session()
+runs = spark.sql(
+    "select model_name, rows_inserted, rows_updated, rows_deleted from landing.incremental_runs "
+    "where invocation_id = '{invocation}'"
+).collect()
+left = spark.sql("show tables in landing like 'incremental_changes__*'").collect()
+print(json.dumps([{{r[0]: [r[1], r[2], r[3]] for r in runs}}, [r.tableName for r in left]]))
+"""
+
+
 def test_changes_apply_incrementally_on_spark_as_on_duckdb(builds: Builds) -> None:
     """A change batch on both engines, then an incremental build of what it feeds: on Spark's
     parquet the two key buckets are rewritten, on DuckDB the keys deleted and inserted; the
@@ -275,6 +288,20 @@ def test_changes_apply_incrementally_on_spark_as_on_duckdb(builds: Builds) -> No
         tombstones = con.execute("select count(*) from core.fct_claims where _is_deleted")
         assert tombstones.fetchone()[0] == 0
     assert claims == {CHANGED: "settled"}
+    # the run's audit: each incremental model's row, moved into landing.incremental_runs at
+    # the end of the run in one insert (Spark's file tables take one writer at a time)
+    invocation = json.loads((target / "run_results.json").read_text())["metadata"]["invocation_id"]
+    audit = subprocess.run(
+        [sys.executable, "-c", SPARK_AUDIT.format(invocation=invocation)],
+        env={**os.environ, **builds.spark_env, "DBT_PROFILES_DIR": str(PROFILES_DIR)},
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    runs, left = json.loads(audit.stdout.strip().splitlines()[-1])
+    assert runs["fct_claims"] == [0, 1, 1], "one update, one delete"
+    assert left == [], "no per-model table is left behind"
     marts = built_marts(target / "run_results.json", target / "manifest.json")
     assert "claims.claims_investigation" in marts
     diffs, _ = compare_with_duckdb(

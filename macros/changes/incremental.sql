@@ -65,18 +65,67 @@
 
 {#- post-hook: what this invocation did to the model, for the run metadata in Dagster and the
     build summary of the CLI. Inserted means the winning change was a create (or the initial
-    load), updated an update, deleted a delete (or a row that no longer qualifies). -#}
+    load), updated an update, deleted a delete (or a row that no longer qualifies). Counted
+    before remove_tombstones, the next post-hook, deletes the tombstones. -#}
 {% macro record_incremental_changes() -%}
-    {%- if is_incremental() %}
-    insert into landing.incremental_runs
+    {%- if is_incremental() -%}
+        {{ adapter.dispatch('record_incremental_changes', 'fsi_analytics')() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro incremental_changes_row() -%}
     select
-        '{{ this.identifier }}',
-        '{{ invocation_id }}',
-        {{ count_where("not _is_deleted and _change_op in ('c', 'r')") }},
-        {{ count_where("not _is_deleted and _change_op = 'u'") }},
-        {{ count_where('_is_deleted') }},
-        {{ dbt.current_timestamp() }}
+        '{{ this.identifier }}' as model_name,
+        '{{ invocation_id }}' as invocation_id,
+        {{ count_where("not _is_deleted and _change_op in ('c', 'r')") }} as rows_inserted,
+        {{ count_where("not _is_deleted and _change_op = 'u'") }} as rows_updated,
+        {{ count_where('_is_deleted') }} as rows_deleted,
+        {{ dbt.current_timestamp() }} as recorded_at
     from {{ this }}
     where _invocation_id = '{{ invocation_id }}'
-    {%- endif %}
+{%- endmacro %}
+
+{% macro default__record_incremental_changes() -%}
+    insert into landing.incremental_runs
+    {{ incremental_changes_row() }}
+{%- endmacro %}
+
+{#- Spark's file tables take one writer at a time: two inserts into one table at once share
+    its _temporary directory, and the first to commit deletes the other's files (SPARK-24238).
+    Each model's row goes into a table of its own, and collect_incremental_changes (on-run-end)
+    moves them all into landing.incremental_runs in one insert. -#}
+{% macro spark__record_incremental_changes() -%}
+    {%- set table = 'landing.incremental_changes__' ~ this.identifier -%}
+    {%- do run_query('drop table if exists ' ~ table) -%}
+    create table {{ table }} using parquet as
+    {{ incremental_changes_row() }}
+{%- endmacro %}
+
+{#- on-run-end: on Spark, every model's row (above) into landing.incremental_runs in one insert,
+    rows a run cut short left behind included; nothing to do on DuckDB. -#}
+{% macro collect_incremental_changes() -%}
+    {{- adapter.dispatch('collect_incremental_changes', 'fsi_analytics')() -}}
+{%- endmacro %}
+
+{% macro default__collect_incremental_changes() -%}
+{%- endmacro %}
+
+{% macro spark__collect_incremental_changes() -%}
+    {%- if execute -%}
+        {%- set found = run_query("show tables in landing like 'incremental_changes__*'") -%}
+        {%- set tables = [] -%}
+        {%- for row in found if not row['isTemporary'] -%}
+            {%- do tables.append('landing.' ~ row['tableName']) -%}
+        {%- endfor -%}
+        {%- if tables -%}
+            {%- set selects = [] -%}
+            {%- for table in tables -%}
+                {%- do selects.append('select * from ' ~ table) -%}
+            {%- endfor -%}
+            {%- do run_query('insert into landing.incremental_runs ' ~ selects | join(' union all ')) -%}
+            {%- for table in tables -%}
+                {%- do run_query('drop table if exists ' ~ table) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
