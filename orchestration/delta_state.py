@@ -128,14 +128,18 @@ def up_to_date(warehouse: Path, seen: ChangesSeen | None, fingerprint: str) -> s
 
 def changed_logs(warehouse: Path, seen: ChangesSeen | None, fingerprint: str) -> list[str] | None:
     """The change logs (dbt sources) whose rows differ from what the last delta build saw,
-    with this project; None when the whole delta path must be built."""
+    with this project; None when the whole delta path must be built (another project, no
+    earlier figures, or every change log changed)."""
     last = None if seen is None else _last_delta_build(warehouse)
     if last is None or last[1] != fingerprint or last[4] is None:
         return None
     before = json.loads(last[4])
     if set(before) - {REJECTED_RECORDS} != set(seen.by_log) - {REJECTED_RECORDS}:
         return None  # a change log was added or removed
-    return sorted(name for name, figures in seen.by_log.items() if before.get(name) != figures)
+    changed = sorted(name for name, figures in seen.by_log.items() if before.get(name) != figures)
+    if {log.dbt_source for log in change_logs()} <= set(changed):
+        return None  # every change log changed: the whole path
+    return changed
 
 
 def record_delta_build(
@@ -216,8 +220,6 @@ class DeltaBuild:
         if reprocess_days:
             return cls(warehouse, seen, fingerprint, None, reprocessing=True)
         logs = changed_logs(warehouse, seen, fingerprint)
-        if logs is not None and {log.dbt_source for log in change_logs()} <= set(logs):
-            logs = None  # every change log changed: the whole path
         last = up_to_date(warehouse, seen, fingerprint)
         return cls(warehouse, seen, fingerprint, last, logs=logs)
 

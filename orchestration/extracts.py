@@ -29,9 +29,10 @@ def raw_tables(seeds_dir: Path = SEEDS_RAW_DIR) -> set[tuple[str, str]]:
     return {(path.parent.name, path.stem) for path in seeds_dir.glob("*/*.csv")}
 
 
-def extract_files(directory: Path, seeds_dir: Path = SEEDS_RAW_DIR) -> list[Path]:
-    """The extract files of ``directory``, checked against the raw tables: one file per table,
-    parquet or CSV, and a CSV with exactly the columns its seed declares."""
+def extract_files(directory: Path, seeds_dir: Path = SEEDS_RAW_DIR) -> dict[Path, dict[str, str]]:
+    """The extract files of ``directory``, each with the column types its raw table's seed
+    declares, checked against the raw tables: one file per table, parquet or CSV, and a CSV
+    with exactly the columns its seed declares."""
     files = sorted([*directory.glob("*/*.parquet"), *directory.glob("*/*.csv")])
     if not files:
         raise ExtractError(
@@ -50,34 +51,33 @@ def extract_files(directory: Path, seeds_dir: Path = SEEDS_RAW_DIR) -> list[Path
     if twice:
         raise ExtractError(f"{', '.join(twice)} in {directory} both as parquet and as CSV")
     types = seed_column_types(seeds_dir)
-    for path in files:
+    typed = {path: types[path.parent.name][path.stem] for path in files}
+    for path, declared in typed.items():
         if path.suffix != ".csv":
             continue
         with path.open(encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle), [])
-        declared = list(types[path.parent.name][path.stem])
         if sorted(header) != sorted(declared):
             raise ExtractError(
                 f"{path.parent.name}/{path.name} has the columns {', '.join(header) or 'none'}; "
                 f"its raw table has {', '.join(declared)}"
             )
-    return files
+    return typed
 
 
 def load_extracts(warehouse: Path, directory: Path) -> dict[str, int]:
     """Replace the raw tables with the extract files; returns rows per ``raw_<source>.<table>``."""
     files = extract_files(directory)
-    types = seed_column_types(SEEDS_RAW_DIR)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("begin transaction")
-        for path in files:
+        for path, types in files.items():
             relation = f"raw_{path.parent.name}.{path.stem}"
             con.execute(f"create schema if not exists raw_{path.parent.name}")
             if path.suffix == ".csv":
-                select = typed_csv_sql(path, types[path.parent.name][path.stem])
+                select = typed_csv_sql(path, types)
             else:
                 select = f"select * from read_parquet({sql_string(path.as_posix())})"
             con.execute(f"create or replace table {relation} as {select}")

@@ -10,7 +10,6 @@ import duckdb
 
 from orchestration.compare import TableDiff, compare_tables
 from orchestration.dbt import profile_target
-from orchestration.paths import SEEDS_RAW_DIR
 
 # Money is decimal(18, 2) in every mart; compared to the cent.
 MONEY_DIGITS = 2
@@ -97,24 +96,19 @@ def load_initial(directory: Path) -> dict[str, int]:
     """Spark's `fsi load --initial`: each ``DIR/<source>/<table>.parquet`` or ``.csv`` (checked
     as for DuckDB, a CSV typed by its seed's column types) becomes the table
     raw_<source>.<table>; returns rows per table."""
-    from orchestration.datagen.scale import seed_column_types
+    from orchestration.datagen.scale import column_casts
     from orchestration.extracts import extract_files
 
     files = extract_files(directory)
-    types = seed_column_types(SEEDS_RAW_DIR)
     spark = spark_session()
     rows = {}
-    for file in files:
+    for file, types in files.items():
         schema, table = f"raw_{file.parent.name}", f"raw_{file.parent.name}.{file.stem}"
         spark.sql(f"create database if not exists {schema}")
         spark.sql(f"drop table if exists {table}")
         if file.suffix == ".csv":
             spark.read.csv(str(file), header=True).createOrReplaceTempView("extract_csv")
-            casts = ", ".join(
-                f"cast({column} as {kind}) as {column}"
-                for column, kind in types[file.parent.name][file.stem].items()
-            )
-            select = f"select {casts} from extract_csv"
+            select = f"select {column_casts(types)} from extract_csv"
         else:
             select = f"select * from parquet.`{file}`"
         spark.sql(f"create table {table} using parquet as {select}")

@@ -195,11 +195,14 @@ def _replicate_sql(
 
 def typed_csv_sql(csv_path: Path, types: dict[str, str]) -> str:
     """A select of the CSV file's columns, each cast to the type the seed declares for it."""
-    casts = ", ".join(
-        f"cast({c} as {'varchar' if t == 'string' else t}) as {c}" for c, t in types.items()
-    )
     source = f"read_csv({sql_string(csv_path.as_posix())}, header = true, all_varchar = true)"
-    return f"select {casts} from {source}"
+    return f"select {column_casts(types)} from {source}"
+
+
+def column_casts(types: dict[str, str]) -> str:
+    """Each column cast to the type the seed declares, as a select list that DuckDB and Spark
+    both read (both take `string`)."""
+    return ", ".join(f"cast({column} as {kind}) as {column}" for column, kind in types.items())
 
 
 def sql_string(text: str) -> str:
