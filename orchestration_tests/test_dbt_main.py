@@ -109,14 +109,19 @@ def test_the_target_directory_follows_dbt(monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.fixture
 def patched_dbt(monkeypatch: pytest.MonkeyPatch):
-    """dbt's queue and runner with fsi-dbt's order, put back after the test."""
+    """dbt's queue, runner and event functions with fsi-dbt's, put back after the test."""
     from dbt.graph.queue import GraphQueue
     from dbt.task.runnable import GraphRunnableTask
+    from dbt_common.events import base_types, event_manager, functions
 
     for cls, name in (
         (GraphQueue, "_get_scores"),
         (GraphQueue, "get"),
         (GraphRunnableTask, "run_queue"),
+        (base_types.BaseEvent, "__init__"),
+        (base_types, "msg_from_base_event"),
+        (event_manager, "msg_from_base_event"),
+        (functions, "env_secrets"),
     ):
         monkeypatch.setattr(cls, name, getattr(cls, name))
     return GraphQueue
@@ -234,6 +239,10 @@ def test_fsi_dbt_records_the_run_then_leaves_nothing_for_the_last_collection(
     history = json.loads((tmp_path / "w.dev.node_seconds.json").read_text())
     assert history["incremental"] == {"model.p.m": 2.5}
     assert gc.get_freeze_count() > 1000
+    from dbt_common.events import event_manager, functions
+
+    assert event_manager.msg_from_base_event.__module__ == "orchestration.dbt_events"
+    assert functions.env_secrets.__module__ == "orchestration.dbt_events"
 
 
 def test_dbts_own_queue_order_is_by_depth() -> None:
