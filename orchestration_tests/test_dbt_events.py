@@ -27,18 +27,6 @@ NODE_INFO = {
 }
 
 
-@pytest.fixture
-def dbts_own(monkeypatch: pytest.MonkeyPatch):
-    """dbt_common's own event functions, put back after the test whatever it patched."""
-    from dbt_common.events import base_types, event_manager
-
-    own = (base_types.BaseEvent.__init__, base_types.msg_from_base_event)
-    monkeypatch.setattr(base_types.BaseEvent, "__init__", own[0])
-    monkeypatch.setattr(base_types, "msg_from_base_event", own[1])
-    monkeypatch.setattr(event_manager, "msg_from_base_event", own[1])
-    return own
-
-
 def _events():
     """(event class, keyword arguments) as dbt fires them, one of each shape of argument."""
     from dbt.adapters.events.types import ConnectionUsed, SQLQuery, SQLQueryStatus
@@ -83,8 +71,8 @@ def _events():
     ]
 
 
-def test_events_are_the_messages_dbt_builds(dbts_own) -> None:
-    dbt_init, _ = dbts_own
+def test_events_are_the_messages_dbt_builds(dbts_own_events) -> None:
+    dbt_init, _ = dbts_own_events
     expected = []
     for cls, kwargs in _events():
         event = cls.__new__(cls)
@@ -99,7 +87,7 @@ def test_events_are_the_messages_dbt_builds(dbts_own) -> None:
     assert built[-1].msg == "42"
 
 
-def test_a_positional_message_is_dbts_own_formatting(dbts_own) -> None:
+def test_a_positional_message_is_dbts_own_formatting(dbts_own_events) -> None:
     from dbt_common.events.types import Formatting
 
     assert dbt_events.install_fast_events()
@@ -107,7 +95,7 @@ def test_a_positional_message_is_dbts_own_formatting(dbts_own) -> None:
 
 
 def test_an_event_dbt_cannot_build_is_the_warning_dbt_gives(
-    dbts_own, monkeypatch: pytest.MonkeyPatch
+    dbts_own_events, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dbt.events.types import NodeStart
 
@@ -122,11 +110,11 @@ def test_an_event_dbt_cannot_build_is_the_warning_dbt_gives(
     assert "Unable to parse logging event dictionary" in warned[0].pb_msg.msg
 
 
-def test_the_envelope_is_the_one_dbt_builds(dbts_own) -> None:
+def test_the_envelope_is_the_one_dbt_builds(dbts_own_events) -> None:
     from dbt.adapters.events.types import SQLQuery
     from dbt_common.events.base_types import EventLevel
 
-    _, dbt_envelope = dbts_own
+    _, dbt_envelope = dbts_own_events
     event = SQLQuery(conn_name="model.x", sql="select 1", node_info=NODE_INFO)
     expected = [dbt_envelope(event), dbt_envelope(event, EventLevel.WARN)]
     assert dbt_events.install_fast_events()
@@ -148,12 +136,11 @@ def test_the_envelope_is_the_one_dbt_builds(dbts_own) -> None:
 
 
 def test_the_log_scrubber_hides_the_secrets_of_the_environment_as_it_is_now(
-    monkeypatch: pytest.MonkeyPatch,
+    dbts_own_events, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dbt_common.events import functions
     from dbt_common.exceptions.base import env_secrets as dbts_env_secrets
 
-    monkeypatch.setattr(functions, "env_secrets", functions.env_secrets)
     monkeypatch.setenv("DBT_ENV_SECRET_TOKEN", "tok-123")
     assert dbt_events.install_fast_secrets()
     # set after the patch, and one of nothing but spaces, which dbt leaves alone

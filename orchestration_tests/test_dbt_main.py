@@ -108,20 +108,15 @@ def test_the_target_directory_follows_dbt(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.fixture
-def patched_dbt(monkeypatch: pytest.MonkeyPatch):
+def patched_dbt(monkeypatch: pytest.MonkeyPatch, dbts_own_events):
     """dbt's queue, runner and event functions with fsi-dbt's, put back after the test."""
     from dbt.graph.queue import GraphQueue
     from dbt.task.runnable import GraphRunnableTask
-    from dbt_common.events import base_types, event_manager, functions
 
     for cls, name in (
         (GraphQueue, "_get_scores"),
         (GraphQueue, "get"),
         (GraphRunnableTask, "run_queue"),
-        (base_types.BaseEvent, "__init__"),
-        (base_types, "msg_from_base_event"),
-        (event_manager, "msg_from_base_event"),
-        (functions, "env_secrets"),
     ):
         monkeypatch.setattr(cls, name, getattr(cls, name))
     return GraphQueue
