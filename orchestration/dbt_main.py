@@ -31,6 +31,11 @@ Log events: dbt builds each of its ~25 events per node through protobuf's JSON p
 looks up the secrets to scrub from every log line by decoding the whole environment;
 `orchestration/dbt_events.py` builds the same messages with protobuf's C constructor and
 decodes only the secrets' variables.
+
+Templates and macros: `orchestration/dbt_jinja.py` keeps the code Jinja compiles for dbt's
+templates in the target directory (or FSI_DBT_JINJA_CACHE_DIR, which the Dagster job sets), so
+a command compiles only what no earlier one has; `orchestration/dbt_context.py` builds the
+~600 macro generators of each Jinja context from a plan made once per package.
 """
 
 from __future__ import annotations
@@ -46,7 +51,9 @@ from typing import Any
 
 import networkx as nx
 
+from orchestration.dbt_context import install_fast_namespaces
 from orchestration.dbt_events import install_fast_events, install_fast_secrets
+from orchestration.dbt_jinja import JINJA_CACHE_DIR_ENV, install_jinja_code_cache
 
 UNKNOWN_TABLE_SECONDS = 1.0
 UNKNOWN_OTHER_SECONDS = 0.05
@@ -274,6 +281,8 @@ def main() -> None:
     install_heap_freeze()
     install_fast_events()
     install_fast_secrets()
+    install_jinja_code_cache(Path(os.environ.get(JINJA_CACHE_DIR_ENV) or results.parent))
+    install_fast_namespaces()
     from dbt.cli.main import cli
 
     started = time.time()

@@ -27,6 +27,7 @@ from orchestration.dbt import (
     keep_raw_args,
     put_dbt_on_path,
 )
+from orchestration.dbt_jinja import JINJA_CACHE_DIR_ENV
 from orchestration.delta_state import DELTA_SELECTION, DeltaBuild
 from orchestration.incremental import incremental_changes, row_counts
 from orchestration.landing import load, pending_files
@@ -158,7 +159,10 @@ def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, confi
         args += ["--vars", json.dumps({"reprocess_days": config.reprocess_days})]
     if config.keep_raw:
         args += keep_raw_args()
-    with _environment(delta.dbt_env if delta else {}):
+    # dagster-dbt gives every dbt invocation a target directory of its own; fsi-dbt keeps its
+    # compiled templates in the project's (orchestration/dbt_jinja.py)
+    env = {JINJA_CACHE_DIR_ENV: str(target_path().absolute()), **(delta.dbt_env if delta else {})}
+    with _environment(env):
         # dagster-dbt starts dbt here, with a copy of this process's environment
         invocation = dbt.cli(args, context=context, raise_on_error=False)
     # DuckDB admits no reader while dbt writes: the events wait for the run to end so that

@@ -29,3 +29,19 @@ def dbts_own_events(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(event_manager, "msg_from_base_event", own[1])
     monkeypatch.setattr(functions, "env_secrets", functions.env_secrets)
     return own
+
+
+@pytest.fixture
+def dbts_own_jinja(monkeypatch: pytest.MonkeyPatch):
+    """dbt's own template compilation and macro namespaces, whatever fsi-dbt's patches
+    (orchestration/dbt_jinja.py, orchestration/dbt_context.py) during the test put back
+    after it."""
+    from dbt.context.macros import MacroNamespaceBuilder
+    from dbt.context.manifest import ManifestContext
+    from dbt_common.clients.jinja import MacroFuzzEnvironment
+
+    monkeypatch.setattr(MacroFuzzEnvironment, "compile", MacroFuzzEnvironment.compile)
+    monkeypatch.setattr(
+        MacroNamespaceBuilder, "build_namespace", MacroNamespaceBuilder.build_namespace
+    )
+    monkeypatch.setattr(ManifestContext, "to_dict", ManifestContext.to_dict)

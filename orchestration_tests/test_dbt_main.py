@@ -108,8 +108,9 @@ def test_the_target_directory_follows_dbt(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 @pytest.fixture
-def patched_dbt(monkeypatch: pytest.MonkeyPatch, dbts_own_events):
-    """dbt's queue, runner and event functions with fsi-dbt's, put back after the test."""
+def patched_dbt(monkeypatch: pytest.MonkeyPatch, dbts_own_events, dbts_own_jinja):
+    """dbt's queue, runner, event functions, template compilation and macro namespaces with
+    fsi-dbt's, put back after the test."""
     from dbt.graph.queue import GraphQueue
     from dbt.task.runnable import GraphRunnableTask
 
@@ -229,6 +230,7 @@ def test_fsi_dbt_records_the_run_then_leaves_nothing_for_the_last_collection(
     monkeypatch.delenv("DBT_TARGET", raising=False)
     monkeypatch.setenv("FSI_TARGET", "dev")
     monkeypatch.setattr("sys.argv", ["fsi-dbt", "run", "--target-path", str(target)])
+    monkeypatch.setenv("FSI_DBT_JINJA_CACHE_DIR", str(tmp_path / "templates"))
     with pytest.raises(SystemExit):
         dbt_main.main()
     history = json.loads((tmp_path / "w.dev.node_seconds.json").read_text())
@@ -238,6 +240,12 @@ def test_fsi_dbt_records_the_run_then_leaves_nothing_for_the_last_collection(
 
     assert event_manager.msg_from_base_event.__module__ == "orchestration.dbt_events"
     assert functions.env_secrets.__module__ == "orchestration.dbt_events"
+    from dbt.context.macros import MacroNamespaceBuilder
+    from dbt_common.clients.jinja import MacroFuzzEnvironment
+
+    assert MacroFuzzEnvironment.compile.__module__ == "orchestration.dbt_jinja"
+    assert MacroFuzzEnvironment.compile.fsi_cache.path.parent == tmp_path / "templates"
+    assert MacroNamespaceBuilder.build_namespace.__module__ == "orchestration.dbt_context"
 
 
 def test_dbts_own_queue_order_is_by_depth() -> None:

@@ -143,6 +143,16 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
     monkeypatch.setenv("FSI_DUCKDB_PATH", str(warehouse))
     monkeypatch.setenv("FSI_BI_DUCKDB_PATH", str(bi))
     monkeypatch.setenv("FSI_LANDING_DIR", str(landing))
+    import orchestration.definitions as definitions
+
+    dbt_environments = []
+    environment = definitions._environment
+
+    def recording(variables):
+        dbt_environments.append(dict(variables))
+        return environment(variables)
+
+    monkeypatch.setattr(definitions, "_environment", recording)
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         [landing_changes, fsi_dbt_assets, bi_marts],
@@ -150,6 +160,12 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
         instance=instance,
     )
     assert result.success
+    # dbt's templates compiled once for all runs, not in each invocation's target directory
+    from orchestration.dbt_jinja import JINJA_CACHE_DIR_ENV, cache_file
+    from orchestration.paths import target_path
+
+    assert [env[JINJA_CACHE_DIR_ENV] for env in dbt_environments] == [str(target_path().absolute())]
+    assert cache_file(target_path()).exists()
     fct = dg.AssetKey(["core", "fct_transactions"])
     [materialisation] = result.asset_materializations_for_node("fsi_dbt_assets")[:0] or [
         m for m in result.get_asset_materialization_events() if m.asset_key == fct

@@ -1,0 +1,191 @@
+"""Compiled Jinja templates kept between dbt commands (for fsi-dbt).
+
+dbt renders every macro, model and test with Jinja, and Jinja compiles each template's source
+to Python code (parsing it, generating Python source, compiling that) before its first use in
+a process. dbt keeps a macro's template for the rest of the process, but every command starts
+again from nothing, and a node's SQL and a test's arguments are compiled again each time they
+are rendered, even within one command. A scale-1 build compiles about 1,190 templates, 720 of
+them distinct, in about 1.3 s of the Python time both dbt threads share.
+
+`install_jinja_code_cache` keeps the code objects Jinja compiles for dbt's environments, keyed
+by a hash of the template's source and of everything else the generated code depends on (the
+environment's class, its extensions, filters, tests and syntax options, the template's name
+and file name, Jinja's and Python's versions), and writes them at exit to one file in dbt's
+target directory (`fsi-jinja-<python>-<jinja>.marshal`; FSI_DBT_JINJA_CACHE_DIR overrides
+the directory), which the next command reads. A
+template that fails to compile is not kept: Jinja raises its error every time. The code is
+Jinja's own for the same source, so rendering is unchanged; `orchestration_tests/
+test_dbt_jinja.py` checks that a cached template renders as a fresh one, that a changed
+source or environment misses, and that a second process compiles nothing it has seen.
+
+The file holds Python code, read with `marshal` as Python reads its `.pyc` files from
+`__pycache__`: it is written by fsi-dbt only, next to dbt's other build output, and whoever
+can write there can change what dbt runs anyway. A file that cannot be read is ignored (and
+replaced at exit). `dbt clean` removes it with the rest of the target directory.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+# Where fsi-dbt keeps the file when not in dbt's target directory: dagster-dbt gives each dbt
+# invocation a target directory of its own, so the Dagster job points this at the project's.
+JINJA_CACHE_DIR_ENV = "FSI_DBT_JINJA_CACHE_DIR"
+
+# A file that grows past this many templates (edited models and macros leave their old
+# versions behind) keeps only those the command writing it used.
+MAX_ENTRIES = 20_000
+
+
+class JinjaCodeCache:
+    """Code objects by key, loaded from and saved to one file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.codes: dict[bytes, CodeType] = {}
+        self.used: set[bytes] = set()
+        self.added = 0
+        self.hits = 0
+        if path is not None:
+            self.codes.update(_read(path))
+
+    def get(self, key: bytes) -> CodeType | None:
+        code = self.codes.get(key)
+        if code is not None:
+            self.used.add(key)
+            self.hits += 1
+        return code
+
+    def put(self, key: bytes, code: CodeType) -> None:
+        self.codes[key] = code
+        self.used.add(key)
+        self.added += 1
+
+    def save(self) -> None:
+        """Write the file if this process compiled something new (atomically: another
+        command reading it meanwhile sees the old file or the new one)."""
+        if self.path is None or not self.added:
+            return
+        codes = dict(self.codes)
+        if len(codes) > MAX_ENTRIES:
+            codes = {key: codes[key] for key in self.used if key in codes}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
+            with os.fdopen(fd, "wb") as out:
+                marshal.dump(codes, out)
+            os.chmod(tmp, 0o644)  # as dbt's other artifacts (mkstemp makes it 0600)
+            os.replace(tmp, self.path)
+        except OSError:  # a read-only target directory: the next command compiles again
+            return
+
+
+def _read(path: Path) -> dict[bytes, CodeType]:
+    try:
+        with open(path, "rb") as source:
+            codes = marshal.load(source)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(codes, dict):
+        return {}
+    return {
+        key: code
+        for key, code in codes.items()
+        if isinstance(key, bytes) and isinstance(code, CodeType)
+    }
+
+
+def cache_file(target_dir: Path) -> Path:
+    import jinja2
+
+    version = f"{sys.implementation.cache_tag}-{jinja2.__version__}"
+    return target_dir / f"fsi-jinja-{version}.marshal"
+
+
+def environment_signature(env: Any) -> bytes:
+    """What Jinja's generated code depends on besides the source, for one environment."""
+    import jinja2
+
+    parts = (
+        sys.implementation.cache_tag,
+        jinja2.__version__,
+        f"{type(env).__module__}.{type(env).__qualname__}",
+        type(env).code_generator_class.__qualname__,
+        sorted(env.extensions),
+        sorted(env.filters),
+        sorted(env.tests),
+        env.optimized,
+        env.is_async,
+        env.autoescape if isinstance(env.autoescape, bool) else "callable",
+        env.finalize is None,
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+    )
+    return repr(parts).encode()
+
+
+def template_key(env: Any, source: str, name: Any, filename: Any, defer_init: bool) -> bytes:
+    digest = hashlib.sha256(environment_signature(env))
+    digest.update(repr((name, filename, defer_init)).encode())
+    digest.update(b"\0")
+    digest.update(source.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def install_jinja_code_cache(target_dir: Path | None) -> JinjaCodeCache | None:
+    """Patch the compilation of dbt's Jinja environments to go through the cache (see above),
+    saved at exit under `target_dir` (None: this process only). None, and dbt untouched, when
+    dbt writes compiled templates out for debugging (DBT_MACRO_DEBUGGING) or this dbt_common
+    lacks the environment patched."""
+    try:
+        from dbt_common.clients import jinja as dbt_jinja
+    except ImportError:
+        return None
+    environment = getattr(dbt_jinja, "MacroFuzzEnvironment", None)
+    if environment is None or getattr(dbt_jinja, "MACRO_DEBUGGING", False):
+        return None
+    if getattr(environment.compile, "fsi_cache", None) is not None:
+        return environment.compile.fsi_cache
+    jinja_compile = environment.compile
+    cache = JinjaCodeCache(cache_file(target_dir) if target_dir is not None else None)
+
+    def compile(
+        self: Any,
+        source: Any,
+        name: Any = None,
+        filename: Any = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        if raw or not isinstance(source, str):
+            return jinja_compile(self, source, name, filename, raw, defer_init)
+        key = template_key(self, source, name, filename, defer_init)
+        code = cache.get(key)
+        if code is None:
+            code = jinja_compile(self, source, name, filename, raw, defer_init)
+            cache.put(key, code)
+        return code
+
+    compile.fsi_cache = cache  # type: ignore[attr-defined]
+    environment.compile = compile
+    if target_dir is not None:
+        atexit.register(cache.save)
+    return cache
