@@ -11,7 +11,8 @@ each is its own), through the same commands a user runs:
   engine floor  the compiled SQL of every model of that build, in DAG order, in one DuckDB
                 connection: no dbt, no Dagster, no tests (on a copy of the warehouse)
   dagster       the same full build through Dagster in-process (`materialize`), on a copy
-                of the warehouse as the dbt build found it
+                of the warehouse as the dbt build found it, with the compiled templates
+                (orchestration/dbt_jinja.py) the dbt build found
   delta         a batch changing 1 % of every change-log table: fsi load, then the delta
                 path `fsi build --delta`
   claims delta  the same for a batch of claims alone: the delta path builds only what the
@@ -249,9 +250,11 @@ class Bench:
     def full_build(self, rows_per_model: Callable[[Path], dict[str, int]]) -> None:
         # parsing is its own phase: in steady state dbt reuses its partial parse
         self.fsi("dbt parse", "dbt", "parse")
+        self.keep_templates(self.workdir / "templates-after-parse")
+        templates = compiled_templates(self.workdir / "target")
         build = self.fsi("dbt build", "build", "--full-refresh", "--keep-raw")
         run_results = self.workdir / "target" / "run_results.json"
-        build.detail = _run_results(run_results)
+        build.detail = {**_run_results(run_results), "compiled templates at the start": templates}
         built = rows_per_model(run_results)
         build.rows = sum(built.values())
         build.detail["rows per model"] = built
@@ -260,18 +263,40 @@ class Bench:
         """The same full build through Dagster, from the same start as the dbt build: the
         loaded warehouse (``as_loaded``, copied before the dbt build) in the warehouse's place,
         so no table has to be replaced and fsi-dbt has no timings of earlier runs. The path
-        stays the same, or dbt would parse the project again (the profile renders it)."""
+        stays the same, or dbt would parse the project again (the profile renders it). So do
+        fsi-dbt's compiled templates: those the parse left, not those the dbt build added."""
         built = self.warehouse.parent.rename(self.workdir / "warehouse-built")
         as_loaded.parent.rename(self.warehouse.parent)
+        self.keep_templates(self.workdir / "templates-built")
+        self.keep_templates(None, restore=self.workdir / "templates-after-parse")
+        templates = compiled_templates(self.workdir / "target")
         try:
             orchestrated = self.helper("dagster", "dagster")
         finally:
             shutil.rmtree(self.warehouse.parent)
             built.rename(self.warehouse.parent)
+            self.keep_templates(None, restore=self.workdir / "templates-built")
         orchestrated.detail = {
             "start": "the warehouse as the dbt build found it",
             **_dagster_dbt_run(self.workdir / "target"),
+            "compiled templates at the start": templates,
         }
+
+    def keep_templates(self, into: Path | None, restore: Path | None = None) -> None:
+        """Copy fsi-dbt's compiled-template files of the target directory ``into`` a folder;
+        or (``restore``) replace them with those of a folder."""
+        target = self.workdir / "target"
+        if restore is not None:
+            for path in target.glob("fsi-jinja-*.marshal"):
+                path.unlink()
+            for path in restore.glob("fsi-jinja-*.marshal"):
+                shutil.copy(path, target / path.name)
+            return
+        assert into is not None
+        shutil.rmtree(into, ignore_errors=True)
+        into.mkdir()
+        for path in target.glob("fsi-jinja-*.marshal"):
+            shutil.copy(path, into / path.name)
 
     def copy_warehouse(self, directory: Path) -> Path:
         """A copy of the DuckDB warehouse (with its write-ahead log, if any) in ``directory``."""
@@ -447,6 +472,13 @@ def _run_results(path: Path) -> dict[str, object]:
         },
         "slowest": {r["unique_id"]: round(r["execution_time"], 2) for r in slowest},
     }
+
+
+def compiled_templates(target: Path) -> int:
+    """How many compiled templates fsi-dbt keeps in ``target`` (orchestration/dbt_jinja.py)."""
+    from orchestration.dbt_jinja import cache_file, read_codes
+
+    return len(read_codes(cache_file(target)))
 
 
 def _dagster_dbt_run(target: Path) -> dict[str, object]:

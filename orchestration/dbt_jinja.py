@@ -55,7 +55,7 @@ class JinjaCodeCache:
         self.added = 0
         self.hits = 0
         if path is not None:
-            self.codes.update(_read(path))
+            self.codes.update(read_codes(path))
 
     def get(self, key: bytes) -> CodeType | None:
         code = self.codes.get(key)
@@ -88,7 +88,8 @@ class JinjaCodeCache:
             return
 
 
-def _read(path: Path) -> dict[bytes, CodeType]:
+def read_codes(path: Path) -> dict[bytes, CodeType]:
+    """The code objects kept in ``path``; none when it is missing or unreadable."""
     try:
         with open(path, "rb") as source:
             codes = marshal.load(source)

@@ -19,6 +19,7 @@ from orchestration.bench import (
     _dagster_dbt_run,
     _idle_thread_seconds,
     _wall_seconds,
+    compiled_templates,
     markdown,
     run_bench,
 )
@@ -478,6 +479,11 @@ def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
     assert dagster["nodes"] == build["detail"]["nodes"]
     assert dagster["dbt parsed the project again"] is False
     assert dagster["relations replaced"] == 0
+    # and fsi-dbt's compiled templates as the parse left them, not the dbt build's; the
+    # build's back in place after it
+    templates = build["detail"]["compiled templates at the start"]
+    assert dagster["compiled templates at the start"] == templates
+    assert 0 < templates < compiled_templates(workdir / "target")
     assert sorted(p.name for p in (workdir / "warehouse").iterdir()) == [
         "analytics.dev.node_seconds.json",
         "analytics.duckdb",
