@@ -196,6 +196,7 @@ class Bench:
 
         if as_loaded:
             self.dagster_build(as_loaded)
+        shutil.rmtree(self.workdir / "templates-after-parse", ignore_errors=True)
 
         self.delta("delta", None, seed=1)
         self.delta("claims delta", [CLAIMS_LOG], seed=2)
@@ -238,6 +239,7 @@ class Bench:
                 self.workdir / "spark", _built_relations(run_results)
             )
         )
+        shutil.rmtree(self.workdir / "templates-after-parse", ignore_errors=True)
         self.engine_floor("spark-floor")
         return self.report()
 
@@ -276,6 +278,7 @@ class Bench:
             shutil.rmtree(self.warehouse.parent)
             built.rename(self.warehouse.parent)
             self.keep_templates(None, restore=self.workdir / "templates-built")
+            shutil.rmtree(self.workdir / "templates-built")
         orchestrated.detail = {
             "start": "the warehouse as the dbt build found it",
             **_dagster_dbt_run(self.workdir / "target"),

@@ -489,6 +489,7 @@ def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
         "analytics.duckdb",
     ], "the dbt build's warehouse is back in its place, and only it"
     assert not (workdir / "as-loaded").exists() and not (workdir / "warehouse-built").exists()
+    assert not list(workdir.glob("templates-*")), "the copies of the compiled templates are gone"
     # the delta changed about 1 % and the incremental build saw it; then nothing to do
     assert phases["delta build"]["detail"]["nodes"]["model"] < 77
     # a batch of claims alone: only what the claims change log feeds
