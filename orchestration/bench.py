@@ -252,7 +252,7 @@ class Bench:
     def full_build(self, rows_per_model: Callable[[Path], dict[str, int]]) -> None:
         # parsing is its own phase: in steady state dbt reuses its partial parse
         self.fsi("dbt parse", "dbt", "parse")
-        self.keep_templates(self.workdir / "templates-after-parse")
+        self.save_templates(self.workdir / "templates-after-parse")
         templates = compiled_templates(self.workdir / "target")
         build = self.fsi("dbt build", "build", "--full-refresh", "--keep-raw")
         run_results = self.workdir / "target" / "run_results.json"
@@ -269,15 +269,15 @@ class Bench:
         fsi-dbt's compiled templates: those the parse left, not those the dbt build added."""
         built = self.warehouse.parent.rename(self.workdir / "warehouse-built")
         as_loaded.parent.rename(self.warehouse.parent)
-        self.keep_templates(self.workdir / "templates-built")
-        self.keep_templates(None, restore=self.workdir / "templates-after-parse")
+        self.save_templates(self.workdir / "templates-built")
+        self.restore_templates(self.workdir / "templates-after-parse")
         templates = compiled_templates(self.workdir / "target")
         try:
             orchestrated = self.helper("dagster", "dagster")
         finally:
             shutil.rmtree(self.warehouse.parent)
             built.rename(self.warehouse.parent)
-            self.keep_templates(None, restore=self.workdir / "templates-built")
+            self.restore_templates(self.workdir / "templates-built")
             shutil.rmtree(self.workdir / "templates-built")
         orchestrated.detail = {
             "start": "the warehouse as the dbt build found it",
@@ -285,21 +285,20 @@ class Bench:
             "compiled templates at the start": templates,
         }
 
-    def keep_templates(self, into: Path | None, restore: Path | None = None) -> None:
-        """Copy fsi-dbt's compiled-template files of the target directory ``into`` a folder;
-        or (``restore``) replace them with those of a folder."""
-        target = self.workdir / "target"
-        if restore is not None:
-            for path in target.glob("fsi-jinja-*.marshal"):
-                path.unlink()
-            for path in restore.glob("fsi-jinja-*.marshal"):
-                shutil.copy(path, target / path.name)
-            return
-        assert into is not None
+    def save_templates(self, into: Path) -> None:
+        """Copy fsi-dbt's compiled-template files of the target directory into a new folder."""
         shutil.rmtree(into, ignore_errors=True)
         into.mkdir()
-        for path in target.glob("fsi-jinja-*.marshal"):
+        for path in (self.workdir / "target").glob("fsi-jinja-*.marshal"):
             shutil.copy(path, into / path.name)
+
+    def restore_templates(self, saved: Path) -> None:
+        """Replace the target directory's compiled-template files with those ``saved``."""
+        target = self.workdir / "target"
+        for path in target.glob("fsi-jinja-*.marshal"):
+            path.unlink()
+        for path in saved.glob("fsi-jinja-*.marshal"):
+            shutil.copy(path, target / path.name)
 
     def copy_warehouse(self, directory: Path) -> Path:
         """A copy of the DuckDB warehouse (with its write-ahead log, if any) in ``directory``."""

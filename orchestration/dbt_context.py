@@ -6,7 +6,7 @@ relation's columns or renaming it) holds every macro of the manifest, each as it
 `MacroGenerator` bound to that context: about 600 objects, placed into per-package, local,
 global and internal dicts by `MacroNamespaceBuilder`, then flattened into the context by
 `ManifestContext.to_dict`, which looks each name up through the namespace's search order. At
-scale 1 a build makes about 1,300 such contexts, and a py-spy profile of the thread holding
+scale 1 a build makes about 1,200 such contexts, and a py-spy profile of the thread holding
 the GIL put the namespaces at about an eighth of dbt's Python time.
 
 Where each macro goes, and which object each flattened name resolves to, depends only on the
@@ -51,7 +51,6 @@ class _Plan:
         def slots(namespace_dict: dict[str, Any]) -> list[tuple[str, int]]:
             return [(name, index[id(generator)]) for name, generator in namespace_dict.items()]
 
-        self.internal = [(name, slots(d)) for name, d in template.internal_packages.items()]
         self.packages = [(name, slots(d)) for name, d in template.packages.items()]
         self.globals = slots(namespace.global_namespace)
         self.locals = slots(namespace.local_namespace)

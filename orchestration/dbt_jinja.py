@@ -12,11 +12,11 @@ by a hash of the template's source and of everything else the generated code dep
 environment's class, its extensions, filters, tests and syntax options, the template's name
 and file name, Jinja's and Python's versions), and writes them at exit to one file in dbt's
 target directory (`fsi-jinja-<python>-<jinja>.marshal`; FSI_DBT_JINJA_CACHE_DIR overrides
-the directory), which the next command reads. A
-template that fails to compile is not kept: Jinja raises its error every time. The code is
-Jinja's own for the same source, so rendering is unchanged; `orchestration_tests/
-test_dbt_jinja.py` checks that a cached template renders as a fresh one, that a changed
-source or environment misses, and that a second process compiles nothing it has seen.
+the directory), which the next command reads. A template that fails to compile is not kept:
+Jinja raises its error every time. The code is Jinja's own for the same source, so rendering
+is unchanged; `orchestration_tests/test_dbt_jinja.py` checks that a cached template renders
+as a fresh one, that a changed source or environment misses, and that a second process
+compiles nothing it has seen.
 
 The file holds Python code, read with `marshal` as Python reads its `.pyc` files from
 `__pycache__`: it is written by fsi-dbt only, next to dbt's other build output, and whoever
