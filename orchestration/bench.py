@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import spark
+from orchestration.code_cache import CACHE_FILES, read_codes
 from orchestration.datagen.scale import replicas_for
 from orchestration.datagen.scale_delta import write_proportional_batch
 from orchestration.dbt import profile_target
@@ -266,7 +267,8 @@ class Bench:
         loaded warehouse (``as_loaded``, copied before the dbt build) in the warehouse's place,
         so no table has to be replaced and fsi-dbt has no timings of earlier runs. The path
         stays the same, or dbt would parse the project again (the profile renders it). So do
-        fsi-dbt's compiled templates: those the parse left, not those the dbt build added."""
+        fsi-dbt's compiled templates and classes: those the parse left, not those the dbt
+        build added."""
         built = self.warehouse.parent.rename(self.workdir / "warehouse-built")
         as_loaded.parent.rename(self.warehouse.parent)
         self.save_templates(self.workdir / "templates-built")
@@ -286,18 +288,19 @@ class Bench:
         }
 
     def save_templates(self, into: Path) -> None:
-        """Copy fsi-dbt's compiled-template files of the target directory into a new folder."""
+        """Copy fsi-dbt's compiled-code files of the target directory (templates, classes:
+        orchestration/code_cache.py) into a new folder."""
         shutil.rmtree(into, ignore_errors=True)
         into.mkdir()
-        for path in (self.workdir / "target").glob("fsi-jinja-*.marshal"):
+        for path in (self.workdir / "target").glob(CACHE_FILES):
             shutil.copy(path, into / path.name)
 
     def restore_templates(self, saved: Path) -> None:
-        """Replace the target directory's compiled-template files with those ``saved``."""
+        """Replace the target directory's compiled-code files with those ``saved``."""
         target = self.workdir / "target"
-        for path in target.glob("fsi-jinja-*.marshal"):
+        for path in target.glob(CACHE_FILES):
             path.unlink()
-        for path in saved.glob("fsi-jinja-*.marshal"):
+        for path in saved.glob(CACHE_FILES):
             shutil.copy(path, target / path.name)
 
     def copy_warehouse(self, directory: Path) -> Path:
@@ -478,7 +481,7 @@ def _run_results(path: Path) -> dict[str, object]:
 
 def compiled_templates(target: Path) -> int:
     """How many compiled templates fsi-dbt keeps in ``target`` (orchestration/dbt_jinja.py)."""
-    from orchestration.dbt_jinja import cache_file, read_codes
+    from orchestration.dbt_jinja import cache_file
 
     return len(read_codes(cache_file(target)))
 

@@ -11,97 +11,24 @@ them distinct, in about 1.3 s of the Python time both dbt threads share.
 by a hash of the template's source and of everything else the generated code depends on (the
 environment's class, its extensions, filters, tests and syntax options, the template's name
 and file name, Jinja's and Python's versions), and writes them at exit to one file in dbt's
-target directory (`fsi-jinja-<python>-<jinja>.marshal`; FSI_DBT_JINJA_CACHE_DIR overrides
-the directory), which the next command reads. A template that fails to compile is not kept:
+target directory (`fsi-jinja-<python>-<jinja>.marshal`; FSI_DBT_CACHE_DIR overrides the
+directory), which the next command reads (`orchestration/code_cache.py` says how the file is
+kept and why reading code from it is safe). A template that fails to compile is not kept:
 Jinja raises its error every time. The code is Jinja's own for the same source, so rendering
 is unchanged; `orchestration_tests/test_dbt_jinja.py` checks that a cached template renders
 as a fresh one, that a changed source or environment misses, and that a second process
 compiles nothing it has seen.
-
-The file holds Python code, read with `marshal` as Python reads its `.pyc` files from
-`__pycache__`: it is written by fsi-dbt only, next to dbt's other build output, and whoever
-can write there can change what dbt runs anyway. A file that cannot be read is ignored (and
-replaced at exit). `dbt clean` removes it with the rest of the target directory.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
-import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
-# Where fsi-dbt keeps the file when not in dbt's target directory: dagster-dbt gives each dbt
-# invocation a target directory of its own, so the Dagster job points this at the project's.
-JINJA_CACHE_DIR_ENV = "FSI_DBT_JINJA_CACHE_DIR"
-
-# A file that grows past this many templates (edited models and macros leave their old
-# versions behind) keeps only those the command writing it used.
-MAX_ENTRIES = 20_000
-
-
-class JinjaCodeCache:
-    """Code objects by key, loaded from and saved to one file."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.codes: dict[bytes, CodeType] = {}
-        self.used: set[bytes] = set()
-        self.added = 0
-        self.hits = 0
-        if path is not None:
-            self.codes.update(read_codes(path))
-
-    def get(self, key: bytes) -> CodeType | None:
-        code = self.codes.get(key)
-        if code is not None:
-            self.used.add(key)
-            self.hits += 1
-        return code
-
-    def put(self, key: bytes, code: CodeType) -> None:
-        self.codes[key] = code
-        self.used.add(key)
-        self.added += 1
-
-    def save(self) -> None:
-        """Write the file if this process compiled something new (atomically: another
-        command reading it meanwhile sees the old file or the new one)."""
-        if self.path is None or not self.added:
-            return
-        codes = dict(self.codes)
-        if len(codes) > MAX_ENTRIES:
-            codes = {key: codes[key] for key in self.used if key in codes}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
-            with os.fdopen(fd, "wb") as out:
-                marshal.dump(codes, out)
-            os.chmod(tmp, 0o644)  # as dbt's other artifacts (mkstemp makes it 0600)
-            os.replace(tmp, self.path)
-        except OSError:  # a read-only target directory: the next command compiles again
-            return
-
-
-def read_codes(path: Path) -> dict[bytes, CodeType]:
-    """The code objects kept in ``path``; none when it is missing or unreadable."""
-    try:
-        with open(path, "rb") as source:
-            codes = marshal.load(source)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(codes, dict):
-        return {}
-    return {
-        key: code
-        for key, code in codes.items()
-        if isinstance(key, bytes) and isinstance(code, CodeType)
-    }
+from orchestration.code_cache import CodeCache
 
 
 def cache_file(target_dir: Path) -> Path:
@@ -151,7 +78,7 @@ def template_key(env: Any, source: str, name: Any, filename: Any, defer_init: bo
     return digest.digest()
 
 
-def install_jinja_code_cache(target_dir: Path | None) -> JinjaCodeCache | None:
+def install_jinja_code_cache(target_dir: Path | None) -> CodeCache | None:
     """Patch the compilation of dbt's Jinja environments to go through the cache (see above),
     saved at exit under `target_dir` (None: this process only). None, and dbt untouched, when
     dbt writes compiled templates out for debugging (DBT_MACRO_DEBUGGING) or this dbt_common
@@ -166,7 +93,7 @@ def install_jinja_code_cache(target_dir: Path | None) -> JinjaCodeCache | None:
     if getattr(environment.compile, "fsi_cache", None) is not None:
         return environment.compile.fsi_cache
     jinja_compile = environment.compile
-    cache = JinjaCodeCache(cache_file(target_dir) if target_dir is not None else None)
+    cache = CodeCache(cache_file(target_dir) if target_dir is not None else None)
 
     def compile(
         self: Any,

@@ -21,13 +21,13 @@ from dagster_dbt import (
 from packaging import version
 
 from orchestration.change_logs import change_logs
+from orchestration.code_cache import CACHE_DIR_ENV
 from orchestration.dbt import (
     UNIT_TESTS_EXCLUDED,
     dbt_executable,
     keep_raw_args,
     put_dbt_on_path,
 )
-from orchestration.dbt_jinja import JINJA_CACHE_DIR_ENV
 from orchestration.delta_state import DELTA_SELECTION, DeltaBuild
 from orchestration.incremental import incremental_changes, row_counts
 from orchestration.landing import load, pending_files
@@ -160,8 +160,8 @@ def fsi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, confi
     if config.keep_raw:
         args += keep_raw_args()
     # dagster-dbt gives every dbt invocation a target directory of its own; fsi-dbt keeps its
-    # compiled templates in the project's (orchestration/dbt_jinja.py)
-    env = {JINJA_CACHE_DIR_ENV: str(target_path().absolute()), **(delta.dbt_env if delta else {})}
+    # compiled templates and classes in the project's (orchestration/code_cache.py)
+    env = {CACHE_DIR_ENV: str(target_path().absolute()), **(delta.dbt_env if delta else {})}
     with _environment(env):
         # dagster-dbt starts dbt here, with a copy of this process's environment
         invocation = dbt.cli(args, context=context, raise_on_error=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from orchestration import dbt_jinja
+from orchestration import code_cache, dbt_jinja
 
 TEMPLATES = [
     "select {{ 1 + 2 }} as three",
@@ -87,7 +87,7 @@ def _child(target: Path) -> dict:
         f"""
         import json, sys
         from pathlib import Path
-        from orchestration import dbt_jinja
+        from orchestration import code_cache, dbt_jinja
         from dbt.clients.jinja import get_rendered
         cache = dbt_jinja.install_jinja_code_cache(Path({str(target)!r}))
         out = [get_rendered(s, {{}}) for s in {TEMPLATES!r}]
@@ -127,7 +127,7 @@ def test_a_file_grown_too_large_keeps_what_its_last_command_used(
     stale = {bytes([i]) * 32: compile("None", "<template>", "eval") for i in range(3)}
     path = dbt_jinja.cache_file(tmp_path)
     path.write_bytes(marshal.dumps(stale))
-    monkeypatch.setattr(dbt_jinja, "MAX_ENTRIES", 4)
+    monkeypatch.setattr(code_cache, "MAX_ENTRIES", 4)
     cache = dbt_jinja.install_jinja_code_cache(tmp_path)
     assert cache is not None and len(cache.codes) == 3
     _render_all()

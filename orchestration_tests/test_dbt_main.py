@@ -3,6 +3,7 @@ free thread, with the seconds of earlier runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import threading
@@ -12,7 +13,7 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from orchestration import dbt_main
+from orchestration import dbt_classes, dbt_main
 from orchestration.dbt import dbt_executable
 
 
@@ -109,18 +110,22 @@ def test_the_target_directory_follows_dbt(monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.fixture
 def patched_dbt(monkeypatch: pytest.MonkeyPatch, dbts_own_events, dbts_own_jinja):
-    """dbt's queue, runner, event functions, template compilation and macro namespaces with
-    fsi-dbt's, put back after the test."""
+    """dbt's queue, runner, manifest writing, event functions, template compilation, macro
+    namespaces and class compilation with fsi-dbt's, put back after the test."""
     from dbt.graph.queue import GraphQueue
+    from dbt.parser import manifest as parser
     from dbt.task.runnable import GraphRunnableTask
 
     for cls, name in (
         (GraphQueue, "_get_scores"),
         (GraphQueue, "get"),
         (GraphRunnableTask, "run_queue"),
+        (GraphRunnableTask, "run"),
+        (parser, "write_manifest"),
     ):
         monkeypatch.setattr(cls, name, getattr(cls, name))
-    return GraphQueue
+    yield GraphQueue
+    dbt_classes.uninstall_class_code_cache()
 
 
 def _queue(graph_queue_class, graph: nx.DiGraph, threads: int, manifest=None):
@@ -230,7 +235,7 @@ def test_fsi_dbt_records_the_run_then_leaves_nothing_for_the_last_collection(
     monkeypatch.delenv("DBT_TARGET", raising=False)
     monkeypatch.setenv("FSI_TARGET", "dev")
     monkeypatch.setattr("sys.argv", ["fsi-dbt", "run", "--target-path", str(target)])
-    monkeypatch.setenv("FSI_DBT_JINJA_CACHE_DIR", str(tmp_path / "templates"))
+    monkeypatch.setenv("FSI_DBT_CACHE_DIR", str(tmp_path / "caches"))
     with pytest.raises(SystemExit):
         dbt_main.main()
     history = json.loads((tmp_path / "w.dev.node_seconds.json").read_text())
@@ -244,8 +249,90 @@ def test_fsi_dbt_records_the_run_then_leaves_nothing_for_the_last_collection(
     from dbt_common.clients.jinja import MacroFuzzEnvironment
 
     assert MacroFuzzEnvironment.compile.__module__ == "orchestration.dbt_jinja"
-    assert MacroFuzzEnvironment.compile.fsi_cache.path.parent == tmp_path / "templates"
+    assert MacroFuzzEnvironment.compile.fsi_cache.path.parent == tmp_path / "caches"
+    assert dataclasses.exec.fsi_cache.path.parent == tmp_path / "caches"
+    from dbt.parser import manifest as parser
+
+    assert parser.write_manifest.__module__ == "orchestration.dbt_main"
     assert MacroNamespaceBuilder.build_namespace.__module__ == "orchestration.dbt_context"
+
+
+@pytest.fixture
+def manifest_writes(patched_dbt, monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """dbt's two manifest writes recorded instead of done (the one when the project is loaded,
+    the task's when its nodes have run), and a task run of dbt's shape: the nodes (failing
+    when the task says so), then the write; fsi-dbt's patch installed over them."""
+    from dbt.parser import manifest as parser
+    from dbt.task import runnable
+
+    writes: list[tuple] = []
+    monkeypatch.setattr(parser, "write_manifest", lambda m, path, which=None: writes.append((m,)))
+    monkeypatch.setattr(
+        runnable, "write_manifest", lambda m, path, which=None: writes.append(("at end", m))
+    )
+
+    def run(task):
+        if task.fails:
+            raise RuntimeError("a node's thread died")
+        runnable.write_manifest(task.manifest, "target")
+        return "results"
+
+    monkeypatch.setattr(runnable.GraphRunnableTask, "run", run)
+    writes.append(dbt_main.install_single_manifest_write())
+    return writes
+
+
+def _command(name: str, fails: bool = False) -> object:
+    """Run a command's manifest load and task as dbt's CLI does (under its click context)."""
+    import click
+    from dbt.parser import manifest as parser
+    from dbt.task.runnable import GraphRunnableTask
+
+    with click.Context(click.Command(name)):
+        parser.write_manifest("parsed", "target")
+        return GraphRunnableTask.run(SimpleNamespace(manifest="parsed", fails=fails))
+
+
+def test_a_build_writes_the_manifest_once_when_its_nodes_have_run(manifest_writes) -> None:
+    write_pending = manifest_writes.pop()
+    assert _command("build") == "results"
+    assert manifest_writes == [("at end", "parsed")]
+    write_pending()
+    assert manifest_writes == [("at end", "parsed")], "nothing left to write"
+
+
+def test_a_build_that_fails_still_leaves_a_manifest(manifest_writes) -> None:
+    write_pending = manifest_writes.pop()
+    with pytest.raises(RuntimeError):
+        _command("build", fails=True)
+    assert manifest_writes == []
+    write_pending()  # fsi-dbt's main, on its way out
+    assert manifest_writes == [("parsed",)]
+
+
+def test_other_commands_write_the_manifest_when_the_project_is_loaded(manifest_writes) -> None:
+    write_pending = manifest_writes.pop()
+    import click
+    from dbt.parser import manifest as parser
+
+    with click.Context(click.Command("parse")):
+        parser.write_manifest("parsed", "target")
+    assert manifest_writes == [("parsed",)]
+    write_pending()
+    assert manifest_writes == [("parsed",)]
+
+
+def test_the_manifest_is_written_as_dbt_does_when_its_task_does_not_write_it(
+    patched_dbt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dbt.parser import manifest as parser
+    from dbt.task import runnable
+
+    write = parser.write_manifest
+    assert "write_manifest" in runnable.GraphRunnableTask.run.__code__.co_names, "dbt's own"
+    monkeypatch.setattr(runnable.GraphRunnableTask, "run", lambda task: "results")
+    assert dbt_main.install_single_manifest_write() is None
+    assert parser.write_manifest is write
 
 
 def test_dbts_own_queue_order_is_by_depth() -> None:

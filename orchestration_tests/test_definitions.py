@@ -160,12 +160,15 @@ def test_materialising_everything_in_process_builds_and_publishes_the_marts(
         instance=instance,
     )
     assert result.success
-    # dbt's templates compiled once for all runs, not in each invocation's target directory
-    from orchestration.dbt_jinja import JINJA_CACHE_DIR_ENV, cache_file
+    # dbt's templates and classes compiled once for all runs, not in each invocation's
+    # target directory
+    from orchestration import dbt_classes, dbt_jinja
+    from orchestration.code_cache import CACHE_DIR_ENV
     from orchestration.paths import target_path
 
-    assert [env[JINJA_CACHE_DIR_ENV] for env in dbt_environments] == [str(target_path().absolute())]
-    assert cache_file(target_path()).exists()
+    assert [env[CACHE_DIR_ENV] for env in dbt_environments] == [str(target_path().absolute())]
+    assert dbt_jinja.cache_file(target_path()).exists()
+    assert dbt_classes.cache_file(target_path()).exists()
     fct = dg.AssetKey(["core", "fct_transactions"])
     [materialisation] = result.asset_materializations_for_node("fsi_dbt_assets")[:0] or [
         m for m in result.get_asset_materialization_events() if m.asset_key == fct

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import datagen
+from orchestration import datagen, dbt_classes
 from orchestration.bench import (
     TreeMemory,
     _dagster_dbt_run,
@@ -484,6 +484,7 @@ def test_bench_end_to_end_at_scale_2(tmp_path: Path) -> None:
     templates = build["detail"]["compiled templates at the start"]
     assert dagster["compiled templates at the start"] == templates
     assert 0 < templates < compiled_templates(workdir / "target")
+    assert dbt_classes.cache_file(workdir / "target").exists(), "fsi-dbt kept dbt's class code"
     assert sorted(p.name for p in (workdir / "warehouse").iterdir()) == [
         "analytics.dev.node_seconds.json",
         "analytics.duckdb",
