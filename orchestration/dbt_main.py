@@ -39,8 +39,8 @@ macro generators of each Jinja context from a plan made once per package.
 
 Start-up: `orchestration/dbt_classes.py` keeps the code Python and mashumaro compile for dbt's
 ~1,000 classes in the same directory (1 s of each command's start), and a build, run, test,
-seed or snapshot writes manifest.json once, when its nodes have run, instead of also when the
-project is loaded (`install_single_manifest_write`, 0.3 s).
+seed, snapshot or compile writes manifest.json once, when its nodes have run, instead of also
+when the project is loaded (`install_single_manifest_write`, 0.3 s).
 """
 
 from __future__ import annotations

@@ -258,10 +258,11 @@ def test_fsi_dbt_records_the_run_then_leaves_nothing_for_the_last_collection(
 
 
 @pytest.fixture
-def manifest_writes(patched_dbt, monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
-    """dbt's two manifest writes recorded instead of done (the one when the project is loaded,
-    the task's when its nodes have run), and a task run of dbt's shape: the nodes (failing
-    when the task says so), then the write; fsi-dbt's patch installed over them."""
+def manifest_writes(patched_dbt, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    """dbt's two manifest writes recorded (``writes``) instead of done: the one when the
+    project is loaded, the task's when its nodes have run; and a task run of dbt's shape: the
+    nodes (failing when the task says so), then the write. fsi-dbt's patch is installed over
+    them (``write_pending``: what fsi-dbt's main calls on its way out)."""
     from dbt.parser import manifest as parser
     from dbt.task import runnable
 
@@ -278,8 +279,9 @@ def manifest_writes(patched_dbt, monkeypatch: pytest.MonkeyPatch) -> list[tuple]
         return "results"
 
     monkeypatch.setattr(runnable.GraphRunnableTask, "run", run)
-    writes.append(dbt_main.install_single_manifest_write())
-    return writes
+    write_pending = dbt_main.install_single_manifest_write()
+    assert write_pending is not None
+    return SimpleNamespace(writes=writes, write_pending=write_pending)
 
 
 def _command(name: str, fails: bool = False) -> object:
@@ -294,32 +296,29 @@ def _command(name: str, fails: bool = False) -> object:
 
 
 def test_a_build_writes_the_manifest_once_when_its_nodes_have_run(manifest_writes) -> None:
-    write_pending = manifest_writes.pop()
     assert _command("build") == "results"
-    assert manifest_writes == [("at end", "parsed")]
-    write_pending()
-    assert manifest_writes == [("at end", "parsed")], "nothing left to write"
+    assert manifest_writes.writes == [("at end", "parsed")]
+    manifest_writes.write_pending()
+    assert manifest_writes.writes == [("at end", "parsed")], "nothing left to write"
 
 
 def test_a_build_that_fails_still_leaves_a_manifest(manifest_writes) -> None:
-    write_pending = manifest_writes.pop()
     with pytest.raises(RuntimeError):
         _command("build", fails=True)
-    assert manifest_writes == []
-    write_pending()  # fsi-dbt's main, on its way out
-    assert manifest_writes == [("parsed",)]
+    assert manifest_writes.writes == []
+    manifest_writes.write_pending()
+    assert manifest_writes.writes == [("parsed",)]
 
 
 def test_other_commands_write_the_manifest_when_the_project_is_loaded(manifest_writes) -> None:
-    write_pending = manifest_writes.pop()
     import click
     from dbt.parser import manifest as parser
 
     with click.Context(click.Command("parse")):
         parser.write_manifest("parsed", "target")
-    assert manifest_writes == [("parsed",)]
-    write_pending()
-    assert manifest_writes == [("parsed",)]
+    assert manifest_writes.writes == [("parsed",)]
+    manifest_writes.write_pending()
+    assert manifest_writes.writes == [("parsed",)]
 
 
 def test_the_manifest_is_written_as_dbt_does_when_its_task_does_not_write_it(
