@@ -28,7 +28,8 @@ CACHE_DIR_ENV = "FSI_DBT_CACHE_DIR"
 CACHE_FILES = "fsi-*.marshal"
 
 # A file that grows past this many entries (edited models and macros leave their old
-# templates behind) keeps only those the command writing it used.
+# templates behind, upgrades the code of old classes) keeps only those the command writing it
+# used.
 MAX_ENTRIES = 20_000
 
 
@@ -40,8 +41,9 @@ def cache_dir(target_dir: Path) -> Path:
 class CodeCache:
     """Code objects by key, loaded from and saved to one file (None: this process only)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, max_entries: int | None = None) -> None:
         self.path = path
+        self.max_entries = max_entries  # None: MAX_ENTRIES
         self.codes: dict[bytes, CodeType] = {}
         self.used: set[bytes] = set()
         self.added = 0
@@ -67,7 +69,7 @@ class CodeCache:
         if self.path is None or not self.added:
             return
         codes = dict(self.codes)
-        if len(codes) > MAX_ENTRIES:
+        if len(codes) > (self.max_entries or MAX_ENTRIES):
             codes = {key: codes[key] for key in self.used if key in codes}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,11 @@ RANDOM_NAME_MODULES = (
     "mashumaro.core.meta.types.unpack",
 )
 
+# A command uses about 2,500 distinct sources (different commands define some classes in
+# another order, so their helpers get other numbers: about 3,000 in all), and a new dbt or
+# mashumaro brings new ones; past this many the file keeps what the command writing it used.
+MAX_ENTRIES = 8_000
+
 # mashumaro's own random_hex of each module, for uninstall_class_code_cache
 _RANDOM_HEX: dict[str, Callable[[], str]] = {}
 
@@ -122,7 +127,9 @@ def install_class_code_cache(target_dir: Path | None) -> CodeCache | None:
         return installed
     if not all(callable(getattr(module, "random_hex", None)) for module in named):
         return None
-    cache = CodeCache(cache_file(target_dir) if target_dir is not None else None)
+    cache = CodeCache(
+        cache_file(target_dir) if target_dir is not None else None, max_entries=MAX_ENTRIES
+    )
     for module in modules:
         module.exec = cached_exec(cache, future_flags(module))  # type: ignore[attr-defined]
     random_hex = counter_hex()

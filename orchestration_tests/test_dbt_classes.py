@@ -6,6 +6,7 @@ import __future__
 
 import dataclasses
 import json
+import marshal
 import subprocess
 import sys
 import textwrap
@@ -164,3 +165,18 @@ def test_install_is_once_and_uninstall_gives_python_and_mashumaro_theirs_back() 
     assert all("exec" not in vars(module) for module in (common, pack, unpack))
     names = {common.random_hex(), pack.random_hex(), unpack.random_hex()}
     assert len(names) == 3 and all(len(n) == 32 and int(n, 16) > 10**9 for n in names)
+
+
+def test_a_file_grown_past_its_limit_keeps_what_the_last_command_used(tmp_path: Path) -> None:
+    stale = {bytes([i]) * 32: compile("None", "<string>", "exec") for i in range(3)}
+    path = dbt_classes.cache_file(tmp_path)
+    path.write_bytes(marshal.dumps(stale))
+    for limit, kept in ((4, 4), (3, 1)):
+        cache = CodeCache(path, max_entries=limit)
+        assert len(cache.codes) == 3
+        dbt_classes.cached_exec(cache, 0)(f"x = {limit}", {})
+        cache.save()
+        saved = CodeCache(path).codes
+        assert len(saved) == kept, f"limit {limit}"
+        path.write_bytes(marshal.dumps(stale))
+    assert set(saved) == cache.used, "past the limit: only what the command used"
