@@ -57,9 +57,9 @@ RANDOM_NAME_MODULES = (
     "mashumaro.core.meta.types.unpack",
 )
 
-# A command uses about 2,500 distinct sources (different commands define some classes in
-# another order, so their helpers get other numbers: about 3,000 in all), and a new dbt or
-# mashumaro brings new ones; past this many the file keeps what the command writing it used.
+# A build uses about 1,800 distinct sources (other commands define some classes in another
+# order, so their helpers get other numbers: about 3,000 after many commands), and a new dbt
+# or mashumaro brings new ones; past this many the file keeps what the command writing it used.
 MAX_ENTRIES = 8_000
 
 # mashumaro's own random_hex of each module, for uninstall_class_code_cache
