@@ -11,8 +11,8 @@ each is its own), through the same commands a user runs:
   engine floor  the compiled SQL of every model of that build, in DAG order, in one DuckDB
                 connection: no dbt, no Dagster, no tests (on a copy of the warehouse)
   dagster       the same full build through Dagster in-process (`materialize`), on a copy
-                of the warehouse as the dbt build found it, with the compiled templates
-                (orchestration/dbt_jinja.py) the dbt build found
+                of the warehouse as the dbt build found it, with the compiled templates and
+                classes (orchestration/code_cache.py) the dbt build found
   delta         a batch changing 1 % of every change-log table: fsi load, then the delta
                 path `fsi build --delta`
   claims delta  the same for a batch of claims alone: the delta path builds only what the
@@ -253,7 +253,7 @@ class Bench:
     def full_build(self, rows_per_model: Callable[[Path], dict[str, int]]) -> None:
         # parsing is its own phase: in steady state dbt reuses its partial parse
         self.fsi("dbt parse", "dbt", "parse")
-        self.save_templates(self.workdir / "templates-after-parse")
+        self.save_code_caches(self.workdir / "templates-after-parse")
         templates = compiled_templates(self.workdir / "target")
         build = self.fsi("dbt build", "build", "--full-refresh", "--keep-raw")
         run_results = self.workdir / "target" / "run_results.json"
@@ -271,15 +271,15 @@ class Bench:
         build added."""
         built = self.warehouse.parent.rename(self.workdir / "warehouse-built")
         as_loaded.parent.rename(self.warehouse.parent)
-        self.save_templates(self.workdir / "templates-built")
-        self.restore_templates(self.workdir / "templates-after-parse")
+        self.save_code_caches(self.workdir / "templates-built")
+        self.restore_code_caches(self.workdir / "templates-after-parse")
         templates = compiled_templates(self.workdir / "target")
         try:
             orchestrated = self.helper("dagster", "dagster")
         finally:
             shutil.rmtree(self.warehouse.parent)
             built.rename(self.warehouse.parent)
-            self.restore_templates(self.workdir / "templates-built")
+            self.restore_code_caches(self.workdir / "templates-built")
             shutil.rmtree(self.workdir / "templates-built")
         orchestrated.detail = {
             "start": "the warehouse as the dbt build found it",
@@ -287,7 +287,7 @@ class Bench:
             "compiled templates at the start": templates,
         }
 
-    def save_templates(self, into: Path) -> None:
+    def save_code_caches(self, into: Path) -> None:
         """Copy fsi-dbt's compiled-code files of the target directory (templates, classes:
         orchestration/code_cache.py) into a new folder."""
         shutil.rmtree(into, ignore_errors=True)
@@ -295,7 +295,7 @@ class Bench:
         for path in (self.workdir / "target").glob(CACHE_FILES):
             shutil.copy(path, into / path.name)
 
-    def restore_templates(self, saved: Path) -> None:
+    def restore_code_caches(self, saved: Path) -> None:
         """Replace the target directory's compiled-code files with those ``saved``."""
         target = self.workdir / "target"
         for path in target.glob(CACHE_FILES):

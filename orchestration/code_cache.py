@@ -13,9 +13,11 @@ replaced at exit). `dbt clean` removes them with the rest of the target director
 
 from __future__ import annotations
 
+import atexit
 import marshal
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
 
@@ -80,6 +82,18 @@ class CodeCache:
             os.replace(tmp, self.path)
         except OSError:  # a read-only target directory: the next command compiles again
             return
+
+
+def cache_saved_at_exit(
+    target_dir: Path | None, cache_file: Callable[[Path], Path], max_entries: int | None = None
+) -> CodeCache:
+    """A cache read from ``cache_file(target_dir)`` and written back there when the process
+    exits (``target_dir`` None: kept for this process only)."""
+    path = cache_file(target_dir) if target_dir is not None else None
+    cache = CodeCache(path, max_entries)
+    if path is not None:
+        atexit.register(cache.save)
+    return cache
 
 
 def read_codes(path: Path) -> dict[bytes, CodeType]:

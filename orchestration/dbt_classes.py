@@ -29,7 +29,6 @@ flags, source that does not compile).
 from __future__ import annotations
 import __future__
 
-import atexit
 import builtins
 import hashlib
 import importlib
@@ -40,7 +39,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from orchestration.code_cache import CodeCache
+from orchestration.code_cache import CodeCache, cache_saved_at_exit
 
 # The modules that compile generated source with `exec`.
 EXEC_MODULES = (
@@ -127,17 +126,13 @@ def install_class_code_cache(target_dir: Path | None) -> CodeCache | None:
         return installed
     if not all(callable(getattr(module, "random_hex", None)) for module in named):
         return None
-    cache = CodeCache(
-        cache_file(target_dir) if target_dir is not None else None, max_entries=MAX_ENTRIES
-    )
+    cache = cache_saved_at_exit(target_dir, cache_file, MAX_ENTRIES)
     for module in modules:
         module.exec = cached_exec(cache, future_flags(module))  # type: ignore[attr-defined]
     random_hex = counter_hex()
     for module in named:
         _RANDOM_HEX.setdefault(module.__name__, module.random_hex)
         module.random_hex = random_hex  # type: ignore[attr-defined]
-    if target_dir is not None:
-        atexit.register(cache.save)
     return cache
 
 

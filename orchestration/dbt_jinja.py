@@ -22,13 +22,12 @@ compiles nothing it has seen.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import sys
 from pathlib import Path
 from typing import Any
 
-from orchestration.code_cache import CodeCache
+from orchestration.code_cache import CodeCache, cache_saved_at_exit
 
 
 def cache_file(target_dir: Path) -> Path:
@@ -93,7 +92,7 @@ def install_jinja_code_cache(target_dir: Path | None) -> CodeCache | None:
     if getattr(environment.compile, "fsi_cache", None) is not None:
         return environment.compile.fsi_cache
     jinja_compile = environment.compile
-    cache = CodeCache(cache_file(target_dir) if target_dir is not None else None)
+    cache = cache_saved_at_exit(target_dir, cache_file)
 
     def compile(
         self: Any,
@@ -114,6 +113,4 @@ def install_jinja_code_cache(target_dir: Path | None) -> CodeCache | None:
 
     compile.fsi_cache = cache  # type: ignore[attr-defined]
     environment.compile = compile
-    if target_dir is not None:
-        atexit.register(cache.save)
     return cache
